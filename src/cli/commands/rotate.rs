@@ -1,0 +1,128 @@
+//! `keyctl rotate`: replace a key by a new one with the same settings.
+
+use clap::Args;
+use serde::Serialize;
+
+use crate::cli::Ctx;
+use crate::cli::commands::revoke::confirm_or_refuse;
+use crate::cli::commands::{KEY_CSV_HEADER, SHOWN_ONCE, key_csv_row, print_secret};
+use crate::error::ExitCode;
+use crate::key::KeyJson;
+use crate::render::{Format, csv_io};
+use crate::store::Access;
+use crate::text::escape;
+use crate::time::{Clock, parse_duration, rfc3339};
+
+/// Replace a key by a new one and print the new secret once
+#[derive(Debug, Args)]
+#[command(
+    long_about = "Replace a key by a new one with the same name, scopes, environment, limits, \
+        metadata and lifetime length, and print the new secret once. The old key is revoked now, \
+        or with --grace stays valid for that long (at most 30 days) and then expires, so clients \
+        can move over. Asks for confirmation; without a terminal it refuses unless --yes is given.",
+    after_help = "Examples:\n  \
+        keyctl rotate key_4f8a2c9d1e --yes\n  \
+        keyctl rotate \"Billing sync\" --grace 7d --yes -q > new-secret.txt"
+)]
+pub struct RotateArgs {
+    /// The key: an id, a displayed prefix, or a name
+    #[arg(value_name = "KEY")]
+    pub key: String,
+    /// Keep the old key valid this long (e.g. 24h, 7d; at most 30d) instead of revoking it now
+    #[arg(long, value_name = "DURATION")]
+    pub grace: Option<String>,
+    /// Do not ask for confirmation
+    #[arg(short, long)]
+    pub yes: bool,
+}
+
+#[derive(Serialize)]
+struct NewKeyJson<'a> {
+    #[serde(flatten)]
+    key: KeyJson<'a>,
+    secret: &'a str,
+}
+
+#[derive(Serialize)]
+struct RotatedJson<'a> {
+    old: KeyJson<'a>,
+    new: NewKeyJson<'a>,
+}
+
+pub fn run(ctx: &mut Ctx, args: &RotateArgs) -> anyhow::Result<ExitCode> {
+    let _ = Clock::from_env()?;
+    let grace = args.grace.as_deref().map(parse_duration).transpose()?;
+    let mut kc = ctx.open(Access::Write)?;
+    let now = kc.now();
+    let key = kc.resolve(&args.key)?;
+    if !args.yes {
+        let fate = match grace {
+            Some(g) => format!("stays valid until {}", rfc3339(now + g)),
+            None => "is revoked now".to_owned(),
+        };
+        confirm_or_refuse(
+            ctx,
+            "rotate",
+            &key,
+            now,
+            &format!(
+                "Rotate {}? A new key is made and the old one {fate}",
+                key.id
+            ),
+        )?;
+    }
+    let rotated = kc.rotate(&key.id, grace)?;
+    let (old, new, secret) = (&rotated.old, &rotated.new, &rotated.secret);
+    if ctx.global.quiet {
+        ctx.out.line(secret.expose())?;
+        return Ok(ExitCode::Success);
+    }
+    match ctx.out.format {
+        Format::Json => ctx.out.json(&RotatedJson {
+            old: old.to_json(now),
+            new: NewKeyJson {
+                key: new.to_json(now),
+                secret: secret.expose(),
+            },
+        })?,
+        Format::Csv => {
+            let mut w = ctx.out.csv();
+            let mut header: Vec<&str> = vec!["role"];
+            header.extend(KEY_CSV_HEADER);
+            header.push("secret");
+            w.write_record(&header).map_err(csv_io)?;
+            for (role, key, s) in [("old", old, ""), ("new", new, secret.expose())] {
+                let mut row = vec![role.to_owned()];
+                row.extend(key_csv_row(key, now));
+                row.push(s.to_owned());
+                w.write_record(&row).map_err(csv_io)?;
+            }
+            w.flush()?;
+        }
+        Format::Table => {
+            let old_fate = match old.revoked_at {
+                Some(_) => "revoked now".to_owned(),
+                None => format!(
+                    "valid until {}",
+                    old.expires_at.map(rfc3339).unwrap_or_default()
+                ),
+            };
+            ctx.out.line(&format!(
+                "Rotated {} -> {} \"{}\"",
+                old.id,
+                new.id,
+                escape(&new.name)
+            ))?;
+            ctx.out.line(&format!("  old {}  {old_fate}", old.prefix))?;
+            ctx.out.line(&format!(
+                "  new {}  expires {}",
+                new.prefix,
+                new.expires_at.map_or_else(|| "never".to_owned(), rfc3339)
+            ))?;
+            print_secret(&mut ctx.out, secret)?;
+            ctx.out.flush()?;
+            ctx.note(SHOWN_ONCE);
+        }
+    }
+    Ok(ExitCode::Success)
+}

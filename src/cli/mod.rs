@@ -1,0 +1,206 @@
+//! The command line: clap definitions, the dispatcher, and the error edge.
+//!
+//! Data flows one way: arguments → a library call → a value → a renderer.
+//! [`run`] is the only place that turns errors into exit codes and messages;
+//! it never exits the process itself. A closed standard output (as in
+//! `keyctl list | head -1`) ends the command quietly with success.
+
+use std::ffi::OsString;
+use std::io::{self, IsTerminal, Write};
+use std::path::PathBuf;
+
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
+
+use crate::config::{Config, EnvVars};
+use crate::error::{Error, ExitCode};
+use crate::keyctl::Keyctl;
+use crate::render::{ColorChoice, Format, Output};
+use crate::store::{Access, Store};
+use crate::text;
+use crate::time::Clock;
+
+pub mod commands;
+pub mod prompt;
+
+const LONG_ABOUT: &str = "\
+keyctl manages API keys in one local SQLite file. An operator creates a key, \
+sees its secret exactly once, and from then on only its prefix; keys can be \
+listed, inspected, updated, revoked and rotated. keyctl stores only the \
+SHA-256 of a secret, never the secret itself.
+
+This keyctl manages API keys; it is not the keyctl(1) of Linux's keyutils, \
+which manages kernel keyrings. `keyctl --version` tells them apart.";
+
+const AFTER_HELP: &str = "\
+Examples:
+  keyctl create --name \"Billing sync\" --scope invoices:read
+  KEY=$(keyctl create --name ci --scope payouts:write --expires 90d -q)
+  keyctl list --format json | jq -r '.[].id'
+  keyctl revoke key_4f8a2c9d1e --reason \"leaked in a log\" --yes";
+
+/// keyctl: create, list, revoke and rotate API keys kept in one SQLite file.
+#[derive(Debug, Parser)]
+#[command(
+    name = "keyctl",
+    version,
+    about = "Manage API keys in one local SQLite file",
+    long_about = LONG_ABOUT,
+    after_help = AFTER_HELP,
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command takes.
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]
+    #[arg(long, global = true, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// Output format
+    #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// When to colour the output (NO_COLOR is honoured)
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+    /// Print only the essential value (the secret for create and rotate)
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// The operator to record [default: $KEYCTL_ACTOR, else the login name]
+    #[arg(long, global = true, value_name = "NAME")]
+    pub actor: Option<String>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    Create(commands::create::CreateArgs),
+    List(commands::list::ListArgs),
+    Show(commands::show::ShowArgs),
+    Update(commands::update::UpdateArgs),
+    Revoke(commands::revoke::RevokeArgs),
+    Rotate(commands::rotate::RotateArgs),
+    Scopes(commands::scopes::ScopesArgs),
+}
+
+/// What every command gets: the global options, the environment, the
+/// settings, and the output.
+pub struct Ctx {
+    pub global: GlobalArgs,
+    pub env: EnvVars,
+    pub config: Config,
+    pub out: Output,
+}
+
+impl Ctx {
+    /// Opens the store for this command's access and wraps it in [`Keyctl`].
+    pub fn open(&self, access: Access) -> Result<Keyctl, Error> {
+        let clock = Clock::from_env()?;
+        let actor = crate::role::resolve_actor(self.global.actor.as_deref())?;
+        let path = crate::config::db_path(self.global.db.as_deref(), &self.env, &self.config)?;
+        let store = Store::open(&path, access)?;
+        Ok(Keyctl::new(store, self.config.clone(), clock, actor))
+    }
+
+    /// Whether prompts may be shown: standard input and standard error are
+    /// both terminals (prompts draw on standard error).
+    #[must_use]
+    pub fn interactive(&self) -> bool {
+        io::stdin().is_terminal() && io::stderr().is_terminal()
+    }
+
+    /// A message for the person at the terminal, on standard error, unless `-q`.
+    pub fn note(&self, message: &str) {
+        if !self.global.quiet {
+            let _ = writeln!(io::stderr(), "{message}");
+        }
+    }
+}
+
+/// Runs keyctl with these arguments and returns the exit code.
+pub fn run<I, T>(args: I) -> ExitCode
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let matches = match Cli::command().try_get_matches_from(args) {
+        Ok(m) => m,
+        Err(e) => return clap_exit(&e),
+    };
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(c) => c,
+        Err(e) => return clap_exit(&e),
+    };
+    match dispatch(cli) {
+        Ok(code) => code,
+        Err(e) => report(&e),
+    }
+}
+
+fn clap_exit(e: &clap::Error) -> ExitCode {
+    let _ = e.print();
+    match e.exit_code() {
+        0 => ExitCode::Success,
+        _ => ExitCode::Usage,
+    }
+}
+
+fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
+    let env = EnvVars::from_process();
+    let config = Config::load(cli.global.config.as_deref(), &env)?;
+    let out = Output::stdout(cli.global.format, cli.global.color, cli.global.quiet);
+    let mut ctx = Ctx {
+        global: cli.global,
+        env,
+        config,
+        out,
+    };
+    let code = match cli.command {
+        Command::Create(args) => commands::create::run(&mut ctx, args),
+        Command::List(args) => commands::list::run(&mut ctx, &args),
+        Command::Show(args) => commands::show::run(&mut ctx, &args),
+        Command::Update(args) => commands::update::run(&mut ctx, &args),
+        Command::Revoke(args) => commands::revoke::run(&mut ctx, &args),
+        Command::Rotate(args) => commands::rotate::run(&mut ctx, &args),
+        Command::Scopes(args) => commands::scopes::run(&mut ctx, &args),
+    }?;
+    ctx.out.flush()?;
+    Ok(code)
+}
+
+/// Prints an error as `error: …` (and `hint: …`) and picks its exit code.
+fn report(e: &anyhow::Error) -> ExitCode {
+    let closed_pipe = e.chain().any(|c| {
+        c.downcast_ref::<io::Error>()
+            .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+    });
+    if closed_pipe {
+        return ExitCode::Success;
+    }
+    let lib = e.chain().find_map(|c| c.downcast_ref::<Error>());
+    let message = format!("{e:#}");
+    let mut stderr = io::stderr().lock();
+    let _ = writeln!(stderr, "error: {}", text::escape(&message));
+    if let Some(hint) = lib.and_then(Error::hint) {
+        let _ = writeln!(stderr, "hint: {hint}");
+    }
+    lib.map_or(ExitCode::Failure, Error::exit_code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

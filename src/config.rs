@@ -1,0 +1,402 @@
+//! Settings: the TOML config file and the resolution of paths.
+//!
+//! Precedence: `--config` > `KEYCTL_CONFIG` > `$XDG_CONFIG_HOME/keyctl/config.toml`
+//! (if it exists) for the config; `--db` > `KEYCTL_DB` > `database` in the
+//! config > `$XDG_DATA_HOME/keyctl/keyctl.db` for the database. No config file
+//! is needed for anything; an unknown key in one is an error naming the key,
+//! the line and the file.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+use crate::limits::{PRESET_NAMES, Plan, PlanOverride};
+use crate::role::Roles;
+use crate::scope::Catalog;
+use crate::secret::{Environment, KeyPrefix};
+
+/// The environment variables keyctl reads, captured once so that resolution
+/// is a pure function of them (and testable).
+#[derive(Debug, Clone, Default)]
+pub struct EnvVars {
+    pub keyctl_db: Option<String>,
+    pub keyctl_config: Option<String>,
+    pub xdg_config_home: Option<String>,
+    pub xdg_data_home: Option<String>,
+    pub home: Option<String>,
+}
+
+impl EnvVars {
+    /// Reads the process environment. Empty values count as unset.
+    #[must_use]
+    pub fn from_process() -> EnvVars {
+        let get = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+        EnvVars {
+            keyctl_db: get("KEYCTL_DB"),
+            keyctl_config: get("KEYCTL_CONFIG"),
+            xdg_config_home: get("XDG_CONFIG_HOME"),
+            xdg_data_home: get("XDG_DATA_HOME"),
+            home: get("HOME"),
+        }
+    }
+
+    fn home(&self) -> Option<PathBuf> {
+        self.home.as_ref().map(PathBuf::from)
+    }
+
+    /// `$XDG_CONFIG_HOME/keyctl/config.toml`, or `~/.config/keyctl/config.toml`.
+    #[must_use]
+    pub fn default_config_path(&self) -> Option<PathBuf> {
+        let base = match &self.xdg_config_home {
+            Some(x) if Path::new(x).is_absolute() => PathBuf::from(x),
+            _ => self.home()?.join(".config"),
+        };
+        Some(base.join("keyctl").join("config.toml"))
+    }
+
+    /// `$XDG_DATA_HOME/keyctl/keyctl.db`, or `~/.local/share/keyctl/keyctl.db`.
+    #[must_use]
+    pub fn default_db_path(&self) -> Option<PathBuf> {
+        let base = match &self.xdg_data_home {
+            Some(x) if Path::new(x).is_absolute() => PathBuf::from(x),
+            _ => self.home()?.join(".local").join("share"),
+        };
+        Some(base.join("keyctl").join("keyctl.db"))
+    }
+
+    fn expand(&self, p: &str) -> PathBuf {
+        match (p.strip_prefix("~/"), self.home()) {
+            (Some(rest), Some(home)) => home.join(rest),
+            _ => PathBuf::from(p),
+        }
+    }
+}
+
+/// Which config file to read, if any: an explicit one must exist; the default
+/// one is read only when it exists.
+#[must_use]
+pub fn config_path(cli: Option<&Path>, env: &EnvVars) -> Option<(PathBuf, bool)> {
+    if let Some(p) = cli {
+        return Some((p.to_path_buf(), true));
+    }
+    if let Some(p) = &env.keyctl_config {
+        return Some((env.expand(p), true));
+    }
+    env.default_config_path().map(|p| (p, false))
+}
+
+/// The database path: `--db` > `KEYCTL_DB` > `database` in the config > the XDG default.
+pub fn db_path(cli: Option<&Path>, env: &EnvVars, config: &Config) -> Result<PathBuf> {
+    if let Some(p) = cli {
+        return Ok(p.to_path_buf());
+    }
+    if let Some(p) = &env.keyctl_db {
+        return Ok(env.expand(p));
+    }
+    if let Some(p) = &config.database {
+        let p = env.expand(p);
+        // A relative path in a config file is relative to that file.
+        return Ok(match (&config.source, p.is_relative()) {
+            (Some(src), true) => src.parent().unwrap_or(Path::new(".")).join(p),
+            _ => p,
+        });
+    }
+    env.default_db_path().ok_or_else(|| {
+        Error::usage(
+            "cannot find a place for the database: HOME and XDG_DATA_HOME are unset",
+            Some("pass --db PATH or set KEYCTL_DB".to_owned()),
+        )
+    })
+}
+
+/// The config file's contents, as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    database: Option<String>,
+    key_prefix: Option<String>,
+    default_env: Option<String>,
+    scopes: Option<Vec<String>>,
+    plan: Option<String>,
+    #[serde(default)]
+    plans: BTreeMap<String, PlanOverride>,
+    roles: Option<BTreeMap<String, String>>,
+}
+
+/// The resolved settings.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The file these settings came from, if any.
+    pub source: Option<PathBuf>,
+    pub database: Option<String>,
+    pub key_prefix: KeyPrefix,
+    pub default_env: Environment,
+    pub catalog: Catalog,
+    /// The active plan (`None`: unlimited).
+    pub plan: Option<Plan>,
+    /// The role table (`None`: everyone is an owner).
+    pub roles: Option<Roles>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            source: None,
+            database: None,
+            key_prefix: KeyPrefix::default(),
+            default_env: Environment::Live,
+            catalog: Catalog::default(),
+            plan: None,
+            roles: None,
+        }
+    }
+}
+
+impl Config {
+    /// Loads the config that `--config`/`KEYCTL_CONFIG`/XDG select, or the
+    /// defaults when there is none.
+    pub fn load(cli: Option<&Path>, env: &EnvVars) -> Result<Config> {
+        let Some((path, explicit)) = config_path(cli, env) else {
+            return Ok(Config::default());
+        };
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Config::parse(&text, &path),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => {
+                Ok(Config::default())
+            }
+            Err(source) => Err(Error::Io { path, source }),
+        }
+    }
+
+    /// Parses config text; `path` names the file in errors.
+    pub fn parse(text: &str, path: &Path) -> Result<Config> {
+        let err = |message: String| Error::Config {
+            path: path.to_path_buf(),
+            message,
+        };
+        let raw: RawConfig = toml::from_str(text).map_err(|e| {
+            let line = e
+                .span()
+                .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+            let msg = e.message().trim().replace('\n', " ");
+            err(match line {
+                Some(l) => format!("line {l}: {msg}"),
+                None => msg,
+            })
+        })?;
+        let line_of = |needle: &str| -> String {
+            text.lines()
+                .position(|l| l.trim_start().starts_with(needle))
+                .map(|i| format!("line {}: ", i + 1))
+                .unwrap_or_default()
+        };
+
+        let mut config = Config {
+            source: Some(path.to_path_buf()),
+            database: raw.database,
+            ..Config::default()
+        };
+        if let Some(p) = raw.key_prefix {
+            config.key_prefix =
+                KeyPrefix::new(&p).map_err(|e| err(format!("{}{e}", line_of("key_prefix"))))?;
+        }
+        if let Some(e) = raw.default_env {
+            config.default_env = e
+                .parse()
+                .map_err(|x| err(format!("{}default_env: {x}", line_of("default_env"))))?;
+        }
+        if let Some(scopes) = raw.scopes {
+            config.catalog = Catalog::new(scopes)
+                .map_err(|m| err(format!("{}scopes: {m}", line_of("scopes"))))?;
+        }
+        for (name, o) in &raw.plans {
+            let mut plan = Plan::preset(name).unwrap_or(Plan {
+                name: name.clone(),
+                max_keys: None,
+                monthly_calls: None,
+                rate_limit: None,
+            });
+            plan.apply(o).map_err(|m| {
+                err(format!(
+                    "{}plans.{name}: {m}",
+                    line_of(&format!("[plans.{name}]"))
+                ))
+            })?;
+        }
+        if let Some(name) = raw.plan {
+            let mut plan = match Plan::preset(&name) {
+                Some(p) => p,
+                None if raw.plans.contains_key(&name) => Plan {
+                    name: name.clone(),
+                    max_keys: None,
+                    monthly_calls: None,
+                    rate_limit: None,
+                },
+                None => {
+                    return Err(err(format!(
+                        "{}plan '{}' is neither a preset ({}) nor defined in [plans.{}]",
+                        line_of("plan"),
+                        crate::text::escape(&name),
+                        PRESET_NAMES.join(", "),
+                        crate::text::escape(&name)
+                    )));
+                }
+            };
+            if let Some(o) = raw.plans.get(&name) {
+                // Checked above; cannot fail here.
+                plan.apply(o).map_err(err)?;
+            }
+            config.plan = Some(plan);
+        }
+        if let Some(roles) = raw.roles {
+            config.roles = Some(Roles::from_table(&roles, text).map_err(err)?);
+        }
+        Ok(config)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env() -> EnvVars {
+        EnvVars {
+            home: Some("/home/op".into()),
+            ..EnvVars::default()
+        }
+    }
+
+    #[test]
+    fn db_path_precedence() {
+        let mut e = env();
+        let c = Config::default();
+        assert_eq!(
+            db_path(None, &e, &c).unwrap(),
+            PathBuf::from("/home/op/.local/share/keyctl/keyctl.db")
+        );
+        e.xdg_data_home = Some("/data".into());
+        assert_eq!(
+            db_path(None, &e, &c).unwrap(),
+            PathBuf::from("/data/keyctl/keyctl.db")
+        );
+        let c = Config::parse("database = \"k.db\"", Path::new("/etc/keyctl/config.toml")).unwrap();
+        assert_eq!(
+            db_path(None, &e, &c).unwrap(),
+            PathBuf::from("/etc/keyctl/k.db")
+        );
+        let c2 = Config::parse("database = \"~/k.db\"", Path::new("/etc/c.toml")).unwrap();
+        assert_eq!(
+            db_path(None, &e, &c2).unwrap(),
+            PathBuf::from("/home/op/k.db")
+        );
+        e.keyctl_db = Some("/env.db".into());
+        assert_eq!(db_path(None, &e, &c).unwrap(), PathBuf::from("/env.db"));
+        assert_eq!(
+            db_path(Some(Path::new("cli.db")), &e, &c).unwrap(),
+            PathBuf::from("cli.db")
+        );
+        assert!(db_path(None, &EnvVars::default(), &Config::default()).is_err());
+    }
+
+    #[test]
+    fn relative_xdg_values_are_ignored() {
+        let mut e = env();
+        e.xdg_data_home = Some("relative".into());
+        e.xdg_config_home = Some("relative".into());
+        assert_eq!(
+            e.default_db_path().unwrap(),
+            PathBuf::from("/home/op/.local/share/keyctl/keyctl.db")
+        );
+        assert_eq!(
+            e.default_config_path().unwrap(),
+            PathBuf::from("/home/op/.config/keyctl/config.toml")
+        );
+    }
+
+    #[test]
+    fn config_path_precedence() {
+        let mut e = env();
+        assert_eq!(
+            config_path(None, &e),
+            Some((PathBuf::from("/home/op/.config/keyctl/config.toml"), false))
+        );
+        e.keyctl_config = Some("/env.toml".into());
+        assert_eq!(
+            config_path(None, &e),
+            Some((PathBuf::from("/env.toml"), true))
+        );
+        assert_eq!(
+            config_path(Some(Path::new("/cli.toml")), &e),
+            Some((PathBuf::from("/cli.toml"), true))
+        );
+    }
+
+    #[test]
+    fn a_missing_default_config_is_fine_but_an_explicit_one_is_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let e = EnvVars {
+            home: Some(dir.path().to_string_lossy().into_owned()),
+            ..EnvVars::default()
+        };
+        assert!(Config::load(None, &e).unwrap().source.is_none());
+        assert!(Config::load(Some(&dir.path().join("nope.toml")), &e).is_err());
+    }
+
+    #[test]
+    fn unknown_keys_name_the_key_the_line_and_the_file() {
+        let err = Config::parse(
+            "key_prefix = \"sk\"\ncolour = \"red\"\n",
+            Path::new("/c.toml"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.starts_with("/c.toml: line 2: unknown field `colour`"),
+            "{err}"
+        );
+        assert!(!err.contains('\n'));
+    }
+
+    #[test]
+    fn settings_are_read_and_checked() {
+        let c = Config::parse(
+            "key_prefix = \"acme\"\ndefault_env = \"test\"\nscopes = [\"orders\"]\nplan = \"pro\"\n[plans.pro]\nmax_keys = 3\n",
+            Path::new("/c.toml"),
+        )
+        .unwrap();
+        assert_eq!(c.key_prefix.as_str(), "acme");
+        assert_eq!(c.default_env, Environment::Test);
+        assert_eq!(c.catalog.resources(), ["orders"]);
+        assert_eq!(c.plan.unwrap().max_keys, Some(3));
+        for bad in [
+            "key_prefix = \"A\"",
+            "default_env = \"prod\"",
+            "scopes = []",
+            "plan = \"gold\"",
+            "[plans.pro]\nmax_keys = -2",
+            "[plans.pro]\nseats = 2",
+            "key_prefix = 3",
+        ] {
+            let e = Config::parse(bad, Path::new("/c.toml"))
+                .unwrap_err()
+                .to_string();
+            assert!(e.starts_with("/c.toml: "), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn custom_plans_can_be_selected() {
+        let c = Config::parse(
+            "plan = \"team\"\n[plans.team]\nmax_keys = 5\nmonthly_calls = \"unlimited\"\n",
+            Path::new("/c.toml"),
+        )
+        .unwrap();
+        let p = c.plan.unwrap();
+        assert_eq!(
+            (p.name.as_str(), p.max_keys, p.monthly_calls),
+            ("team", Some(5), None)
+        );
+    }
+}

@@ -1,0 +1,646 @@
+//! [`Keyctl`]: the library's entry point, and the key lifecycle on it.
+//!
+//! A `Keyctl` ties a [`Store`] to the settings, the clock and the acting
+//! operator. Every operation is one store transaction; a change and its audit
+//! event commit together or not at all. Values arrive typed and checked
+//! (names, scopes against the catalog, expiries in the future), so the same
+//! rules hold for the CLI and for a Rust service calling the library.
+
+use std::collections::BTreeMap;
+
+use chrono::TimeDelta;
+use serde_json::{Value, json};
+
+use crate::audit::{self, action};
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::key::{Key, Status, looks_like_key_id, new_key_id};
+use crate::limits::{Quota, RateLimit};
+use crate::scope::{Scope, ScopeSet};
+use crate::secret::{Environment, Secret};
+use crate::store::{Durability, KeyFilter, Queries, RequestTotals, StatusFilter, Store};
+use crate::text;
+use crate::time::{Clock, Timestamp, human_duration, rfc3339};
+
+/// The longest grace period a rotation may give the old key.
+pub const MAX_GRACE: TimeDelta = TimeDelta::days(30);
+
+/// keyctl over one store, as one operator, at one clock.
+pub struct Keyctl {
+    store: Store,
+    config: Config,
+    clock: Clock,
+    actor: String,
+}
+
+/// What `create` needs. Build it with [`NewKey::new`] and set what applies.
+#[derive(Debug, Clone)]
+pub struct NewKey {
+    pub name: String,
+    pub description: Option<String>,
+    /// `None`: the configured default environment.
+    pub environment: Option<Environment>,
+    /// At least one scope; [`Scope::All`] for full access.
+    pub scopes: Vec<Scope>,
+    pub expires_at: Option<Timestamp>,
+    pub rate_limit: Option<RateLimit>,
+    pub quota: Option<Quota>,
+    pub metadata: BTreeMap<String, String>,
+}
+
+impl NewKey {
+    #[must_use]
+    pub fn new(name: impl Into<String>, scopes: Vec<Scope>) -> NewKey {
+        NewKey {
+            name: name.into(),
+            description: None,
+            environment: None,
+            scopes,
+            expires_at: None,
+            rate_limit: None,
+            quota: None,
+            metadata: BTreeMap::new(),
+        }
+    }
+}
+
+/// A key just made, with its secret: the only time the secret is available.
+#[derive(Debug)]
+pub struct Created {
+    pub key: Key,
+    pub secret: Secret,
+}
+
+/// What `update` may change. `None` leaves a field as it is; for optional
+/// fields `Some(None)` clears it.
+#[derive(Debug, Clone, Default)]
+pub struct KeyChanges {
+    pub name: Option<String>,
+    pub description: Option<Option<String>>,
+    pub expires_at: Option<Option<Timestamp>>,
+    pub rate_limit: Option<Option<RateLimit>>,
+    pub quota: Option<Option<Quota>>,
+    pub set_metadata: Vec<(String, String)>,
+    pub unset_metadata: Vec<String>,
+}
+
+impl KeyChanges {
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.name.is_none()
+            && self.description.is_none()
+            && self.expires_at.is_none()
+            && self.rate_limit.is_none()
+            && self.quota.is_none()
+            && self.set_metadata.is_empty()
+            && self.unset_metadata.is_empty()
+    }
+}
+
+/// The result of `update`.
+#[derive(Debug)]
+pub struct Updated {
+    pub key: Key,
+    /// The names of the fields that changed (empty: nothing changed).
+    pub changed: Vec<&'static str>,
+}
+
+/// The result of `revoke`.
+#[derive(Debug)]
+pub struct Revoked {
+    pub key: Key,
+    /// The key was already revoked; nothing changed.
+    pub already: bool,
+}
+
+/// The result of `rotate`.
+#[derive(Debug)]
+pub struct Rotated {
+    /// The old key: revoked now, or expiring at the end of the grace period.
+    pub old: Key,
+    pub new: Key,
+    pub secret: Secret,
+}
+
+/// Everything `show` prints.
+#[derive(Debug)]
+pub struct KeyDetails {
+    pub key: Key,
+    /// The keys of its rotation chain, oldest first (including this one).
+    pub chain: Vec<Key>,
+    /// Request counts; `since` is the last 30 days.
+    pub usage: RequestTotals,
+}
+
+/// How `list` narrows the keys.
+#[derive(Debug, Clone, Default)]
+pub struct ListFilter {
+    pub status: Option<StatusFilter>,
+    pub environment: Option<Environment>,
+    /// Keys whose scopes satisfy this one.
+    pub scope: Option<Scope>,
+    /// Keys that expire within this long from now.
+    pub expiring_within: Option<TimeDelta>,
+}
+
+impl Keyctl {
+    /// keyctl over `store`.
+    #[must_use]
+    pub fn new(store: Store, config: Config, clock: Clock, actor: String) -> Keyctl {
+        Keyctl {
+            store,
+            config,
+            clock,
+            actor,
+        }
+    }
+
+    #[must_use]
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    #[must_use]
+    pub fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+
+    #[must_use]
+    pub fn actor(&self) -> &str {
+        &self.actor
+    }
+
+    /// Makes a key and returns it with its secret.
+    pub fn create(&mut self, new: NewKey) -> Result<Created> {
+        let now = self.now();
+        let name = text::validate_name(&new.name)?;
+        let description = match &new.description {
+            Some(d) => text::validate_description(d)?,
+            None => None,
+        };
+        let scopes = self.checked_scopes(&new.scopes)?;
+        if let Some(at) = new.expires_at
+            && at <= now
+        {
+            return Err(Error::invalid(format!(
+                "expiry {} is not in the future (now is {})",
+                rfc3339(at),
+                rfc3339(now)
+            )));
+        }
+        for (k, v) in &new.metadata {
+            text::parse_meta(&format!("{k}={v}"))?;
+        }
+        text::check_meta_count(&new.metadata)?;
+        let environment = new.environment.unwrap_or(self.config.default_env);
+        let secret = Secret::generate(&self.config.key_prefix, environment)?;
+        let actor = self.actor.clone();
+        let plan = self.config.plan.clone();
+        let key = self.store.write(Durability::Full, |q| {
+            check_plan_room(q, plan.as_ref(), now, 0)?;
+            let key = Key {
+                id: unused_key_id(q)?,
+                name,
+                description,
+                environment,
+                scopes,
+                prefix: secret.display_prefix(),
+                created_at: now,
+                created_by: actor.clone(),
+                expires_at: new.expires_at,
+                last_used_at: None,
+                revoked_at: None,
+                revoked_by: None,
+                revoke_reason: None,
+                rotated_from: None,
+                replaced_by: None,
+                rate_limit: new.rate_limit,
+                quota: new.quota,
+                metadata: new.metadata,
+            };
+            q.insert_key(&key, &secret.hash())?;
+            audit::append(
+                q,
+                now,
+                &actor,
+                action::KEY_CREATED,
+                Some(&key),
+                &created_details(&key),
+            )?;
+            Ok(key)
+        })?;
+        Ok(Created { key, secret })
+    }
+
+    /// Finds the one key that `query` names: an id, a displayed prefix, or a
+    /// name (keys that are not revoked first, else all keys of that name).
+    pub fn resolve(&mut self, query: &str) -> Result<Key> {
+        let now = self.now();
+        self.store.read(|q| resolve_in(q, query, now))
+    }
+
+    /// Streams the keys that pass `filter`, oldest first.
+    pub fn list(
+        &mut self,
+        filter: &ListFilter,
+        mut f: impl FnMut(Key) -> Result<()>,
+    ) -> Result<()> {
+        let now = self.now();
+        let store_filter = KeyFilter {
+            status: filter.status.unwrap_or(StatusFilter::NotRevoked),
+            environment: filter.environment,
+            expires_before: filter.expiring_within.map(|d| now + d),
+            now,
+        };
+        let scope = filter.scope.clone();
+        self.store.read(|q| {
+            q.for_each_key(&store_filter, &mut |key| {
+                if scope.as_ref().is_none_or(|s| key.scopes.satisfies(s)) {
+                    f(key)
+                } else {
+                    Ok(())
+                }
+            })
+        })
+    }
+
+    /// One key with its rotation chain and a usage summary.
+    pub fn show(&mut self, query: &str) -> Result<KeyDetails> {
+        let now = self.now();
+        let since_day = (now - TimeDelta::days(29)).timestamp().div_euclid(86_400);
+        self.store.read(|q| {
+            let key = resolve_in(q, query, now)?;
+            let chain = rotation_chain(q, &key)?;
+            let usage = q.request_totals(&key.id, since_day)?;
+            Ok(KeyDetails { key, chain, usage })
+        })
+    }
+
+    /// Changes what may change on a key (never its scopes, environment or secret).
+    pub fn update(&mut self, key_id: &str, changes: &KeyChanges) -> Result<Updated> {
+        let now = self.now();
+        let actor = self.actor.clone();
+        let name = changes
+            .name
+            .as_deref()
+            .map(text::validate_name)
+            .transpose()?;
+        let description = match &changes.description {
+            Some(Some(d)) => Some(text::validate_description(d)?),
+            Some(None) => Some(None),
+            None => None,
+        };
+        if let Some(Some(at)) = changes.expires_at
+            && at <= now
+        {
+            return Err(Error::invalid(format!(
+                "expiry {} is not in the future (now is {})",
+                rfc3339(at),
+                rfc3339(now)
+            )));
+        }
+        for (k, v) in &changes.set_metadata {
+            text::parse_meta(&format!("{k}={v}"))?;
+        }
+        for k in &changes.unset_metadata {
+            text::validate_meta_key(k)?;
+        }
+        self.store.write(Durability::Full, |q| {
+            let before = q
+                .key_by_id(key_id)?
+                .ok_or_else(|| Error::KeyNotFound(key_id.to_owned()))?;
+            if before.revoked_at.is_some() {
+                return Err(Error::conflict(
+                    format!("key {} is revoked and can no longer be changed", before.id),
+                    None,
+                ));
+            }
+            let mut key = before.clone();
+            let mut diff = serde_json::Map::new();
+            let mut changed = Vec::new();
+            let mut note = |field: &'static str, from: Value, to: Value| {
+                if from != to {
+                    changed.push(field);
+                    diff.insert(field.to_owned(), json!({"from": from, "to": to}));
+                }
+            };
+            if let Some(name) = name {
+                note("name", json!(key.name), json!(name));
+                key.name = name;
+            }
+            if let Some(description) = description {
+                note("description", json!(key.description), json!(description));
+                key.description = description;
+            }
+            if let Some(expires_at) = changes.expires_at {
+                note(
+                    "expires_at",
+                    json!(key.expires_at.map(rfc3339)),
+                    json!(expires_at.map(rfc3339)),
+                );
+                key.expires_at = expires_at;
+            }
+            if let Some(rate_limit) = changes.rate_limit {
+                note(
+                    "rate_limit",
+                    json!(key.rate_limit.map(|r| r.to_string())),
+                    json!(rate_limit.map(|r| r.to_string())),
+                );
+                key.rate_limit = rate_limit;
+            }
+            if let Some(quota) = changes.quota {
+                note(
+                    "quota",
+                    json!(key.quota.map(|r| r.to_string())),
+                    json!(quota.map(|r| r.to_string())),
+                );
+                key.quota = quota;
+            }
+            let mut metadata = key.metadata.clone();
+            for k in &changes.unset_metadata {
+                metadata.remove(k);
+            }
+            for (k, v) in &changes.set_metadata {
+                metadata.insert(k.clone(), v.clone());
+            }
+            text::check_meta_count(&metadata)?;
+            note("metadata", json!(key.metadata), json!(metadata));
+            key.metadata = metadata;
+
+            if !changed.is_empty() {
+                q.update_key(&key)?;
+                audit::append(
+                    q,
+                    now,
+                    &actor,
+                    action::KEY_UPDATED,
+                    Some(&key),
+                    &json!({ "changes": diff }),
+                )?;
+            }
+            Ok(Updated { key, changed })
+        })
+    }
+
+    /// Revokes a key now. Revoking a revoked key changes nothing.
+    pub fn revoke(&mut self, key_id: &str, reason: Option<&str>) -> Result<Revoked> {
+        let now = self.now();
+        let actor = self.actor.clone();
+        let reason = match reason {
+            Some(r) => text::validate_description(r)?,
+            None => None,
+        };
+        self.store.write(Durability::Full, |q| {
+            let mut key = q
+                .key_by_id(key_id)?
+                .ok_or_else(|| Error::KeyNotFound(key_id.to_owned()))?;
+            if key.revoked_at.is_some() {
+                return Ok(Revoked { key, already: true });
+            }
+            key.revoked_at = Some(now);
+            key.revoked_by = Some(actor.clone());
+            key.revoke_reason = reason;
+            q.update_key(&key)?;
+            audit::append(
+                q,
+                now,
+                &actor,
+                action::KEY_REVOKED,
+                Some(&key),
+                &json!({ "reason": key.revoke_reason }),
+            )?;
+            Ok(Revoked {
+                key,
+                already: false,
+            })
+        })
+    }
+
+    /// Replaces a key by a new one with the same name, scopes, environment,
+    /// limits, metadata and lifetime length. The old key is revoked now, or
+    /// with a grace period stays valid until then and expires.
+    pub fn rotate(&mut self, key_id: &str, grace: Option<TimeDelta>) -> Result<Rotated> {
+        let now = self.now();
+        let actor = self.actor.clone();
+        if let Some(g) = grace
+            && (g > MAX_GRACE || g < TimeDelta::zero())
+        {
+            return Err(Error::invalid(format!(
+                "grace period {} is longer than the limit of {}",
+                human_duration(g),
+                human_duration(MAX_GRACE)
+            )));
+        }
+        let grace = grace.filter(|g| *g > TimeDelta::zero());
+        let plan = self.config.plan.clone();
+        let key_prefix = self.config.key_prefix.clone();
+        self.store.write(Durability::Full, |q| {
+            let mut old = q
+                .key_by_id(key_id)?
+                .ok_or_else(|| Error::KeyNotFound(key_id.to_owned()))?;
+            if old.revoked_at.is_some() {
+                return Err(Error::conflict(
+                    format!("key {} is revoked; a revoked key cannot be rotated", old.id),
+                    Some("create a new key with `keyctl create`".to_owned()),
+                ));
+            }
+            if let Some(next) = &old.replaced_by {
+                return Err(Error::conflict(
+                    format!("key {} was already rotated to {next}", old.id),
+                    Some(format!("rotate {next} instead")),
+                ));
+            }
+            // The old key stops counting toward the plan once it is replaced.
+            let old_counts = old.status(now) == Status::Active;
+            check_plan_room(q, plan.as_ref(), now, u64::from(old_counts))?;
+
+            let secret = Secret::generate(&key_prefix, old.environment)?;
+            let lifetime = old.expires_at.map(|e| e - old.created_at);
+            let new = Key {
+                id: unused_key_id(q)?,
+                name: old.name.clone(),
+                description: old.description.clone(),
+                environment: old.environment,
+                scopes: old.scopes.clone(),
+                prefix: secret.display_prefix(),
+                created_at: now,
+                created_by: actor.clone(),
+                expires_at: lifetime.map(|l| now + l),
+                last_used_at: None,
+                revoked_at: None,
+                revoked_by: None,
+                revoke_reason: None,
+                rotated_from: Some(old.id.clone()),
+                replaced_by: None,
+                rate_limit: old.rate_limit,
+                quota: old.quota,
+                metadata: old.metadata.clone(),
+            };
+            q.insert_key(&new, &secret.hash())?;
+            old.replaced_by = Some(new.id.clone());
+            match grace {
+                Some(g) => {
+                    let until = now + g;
+                    old.expires_at = Some(old.expires_at.map_or(until, |e| e.min(until)));
+                }
+                None => {
+                    old.revoked_at = Some(now);
+                    old.revoked_by = Some(actor.clone());
+                    old.revoke_reason = Some(format!("rotated to {}", new.id));
+                }
+            }
+            q.update_key(&old)?;
+            audit::append(
+                q,
+                now,
+                &actor,
+                action::KEY_ROTATED,
+                Some(&old),
+                &json!({
+                    "new_key_id": new.id,
+                    "new_prefix": new.prefix,
+                    "old_valid_until": if grace.is_some() { json!(old.expires_at.map(rfc3339)) } else { json!(rfc3339(now)) },
+                }),
+            )?;
+            Ok(Rotated { old, new, secret })
+        })
+    }
+
+    /// Checks scopes against the catalog and normalises them; at least one is needed.
+    fn checked_scopes(&self, scopes: &[Scope]) -> Result<ScopeSet> {
+        if scopes.is_empty() {
+            return Err(Error::usage(
+                "a key needs at least one scope",
+                Some("pass --scope RESOURCE:LEVEL (repeatable) or --full-access".to_owned()),
+            ));
+        }
+        for s in scopes {
+            Scope::parse(&s.to_string(), &self.config.catalog)?;
+        }
+        Ok(ScopeSet::new(scopes.iter().cloned()))
+    }
+}
+
+/// Refuses when the plan's key count leaves no room for one more key;
+/// `leaving` keys stop counting in the same transaction.
+fn check_plan_room(
+    q: &mut dyn Queries,
+    plan: Option<&crate::limits::Plan>,
+    now: Timestamp,
+    leaving: u64,
+) -> Result<()> {
+    let Some(plan) = plan else { return Ok(()) };
+    let Some(max) = plan.max_keys else {
+        return Ok(());
+    };
+    if max == 0 {
+        return Err(Error::LimitReached {
+            message: format!("plan '{}' has no API access: it allows no keys", plan.name),
+            hint: Some("choose another plan with `plan = ...` in the config".to_owned()),
+        });
+    }
+    let active = q.count_plan_keys(now)?.saturating_sub(leaving);
+    if active >= max {
+        return Err(Error::LimitReached {
+            message: format!(
+                "plan '{}' allows {max} active key{}, and {active} {} active",
+                plan.name,
+                if max == 1 { "" } else { "s" },
+                if active == 1 { "is" } else { "are" }
+            ),
+            hint: Some("revoke a key you no longer need, or move to a larger plan".to_owned()),
+        });
+    }
+    Ok(())
+}
+
+/// A key id not taken yet (ids are random; a clash is retried).
+fn unused_key_id(q: &mut dyn Queries) -> Result<String> {
+    loop {
+        let id = new_key_id()?;
+        if !q.key_id_exists(&id)? {
+            return Ok(id);
+        }
+    }
+}
+
+fn created_details(key: &Key) -> Value {
+    json!({
+        "name": key.name,
+        "environment": key.environment.as_str(),
+        "scopes": key.scopes.to_strings(),
+        "expires_at": key.expires_at.map(rfc3339),
+        "rate_limit": key.rate_limit.map(|r| r.to_string()),
+        "quota": key.quota.map(|q| q.to_string()),
+        "rotated_from": key.rotated_from,
+    })
+}
+
+/// Resolves `query` to one key inside a transaction.
+pub(crate) fn resolve_in(q: &mut dyn Queries, query: &str, now: Timestamp) -> Result<Key> {
+    if Secret::looks_like_secret(query) {
+        return Err(Error::invalid_with_hint(
+            "that argument is a full secret, which must never be passed on a command line",
+            "name the key by its id or displayed prefix; consider rotating a secret that was exposed",
+        ));
+    }
+    if looks_like_key_id(query)
+        && let Some(key) = q.key_by_id(query)?
+    {
+        return Ok(key);
+    }
+    let by_prefix = q.keys_by_prefix(query)?;
+    if !by_prefix.is_empty() {
+        return one_of(by_prefix, query, now);
+    }
+    let by_name = q.keys_by_name(query)?;
+    let live: Vec<Key> = by_name
+        .iter()
+        .filter(|k| k.revoked_at.is_none())
+        .cloned()
+        .collect();
+    if live.is_empty() {
+        one_of(by_name, query, now)
+    } else {
+        one_of(live, query, now)
+    }
+}
+
+fn one_of(mut keys: Vec<Key>, query: &str, now: Timestamp) -> Result<Key> {
+    match keys.len() {
+        0 => Err(Error::KeyNotFound(text::escape(query).into_owned())),
+        1 => Ok(keys.remove(0)),
+        _ => Err(Error::Ambiguous {
+            query: text::escape(query).into_owned(),
+            candidates: keys.iter().map(|k| k.summary_line(now)).collect(),
+        }),
+    }
+}
+
+/// The keys linked to `key` by rotation, oldest first.
+fn rotation_chain(q: &mut dyn Queries, key: &Key) -> Result<Vec<Key>> {
+    const LIMIT: usize = 1000;
+    let mut before = Vec::new();
+    let mut cursor = key.rotated_from.clone();
+    while let Some(id) = cursor {
+        let Some(k) = q.key_by_id(&id)? else { break };
+        cursor = k.rotated_from.clone();
+        before.push(k);
+        if before.len() >= LIMIT {
+            break;
+        }
+    }
+    before.reverse();
+    let mut chain = before;
+    chain.push(key.clone());
+    let mut cursor = key.replaced_by.clone();
+    while let Some(id) = cursor {
+        let Some(k) = q.key_by_id(&id)? else { break };
+        cursor = k.replaced_by.clone();
+        chain.push(k);
+        if chain.len() >= 2 * LIMIT {
+            break;
+        }
+    }
+    Ok(chain)
+}

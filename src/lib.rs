@@ -1,0 +1,55 @@
+//! keyctl: API keys in one local SQLite file.
+//!
+//! The crate is a library first; the `keyctl` binary is argument parsing and
+//! rendering over it. A Rust service can create, list, revoke and rotate keys
+//! through [`Keyctl`], which ties a [`Store`] to the settings ([`Config`]),
+//! the clock ([`Clock`], fixed by `KEYCTL_NOW`) and the acting operator.
+//!
+//! ```
+//! use keyctl::{Clock, Config, Keyctl, NewKey, Scope, Store, store::Access};
+//!
+//! # fn main() -> keyctl::Result<()> {
+//! let dir = tempfile::tempdir().unwrap();
+//! let store = Store::open(&dir.path().join("keys.db"), Access::Write)?;
+//! let config = Config::default();
+//! let scope = Scope::parse("invoices:read", &config.catalog)?;
+//! let mut kc = Keyctl::new(store, config, Clock::system(), "billing-service".into());
+//!
+//! let created = kc.create(NewKey::new("Billing sync", vec![scope]))?;
+//! // The secret is available here, once; keyctl stores only its SHA-256.
+//! assert!(created.secret.expose().starts_with("sk_live_"));
+//! assert_eq!(kc.resolve(&created.key.prefix)?.id, created.key.id);
+//! # Ok(()) }
+//! ```
+//!
+//! Modules: [`secret`] (the secret format), [`scope`] (scopes and the
+//! catalog), [`limits`] (rate limits, quotas, plans), [`time`] (clock and
+//! parsers), [`text`] (validation and terminal-safe escaping), [`store`]
+//! (the storage boundary), [`audit`] (the hash-chained trail).
+
+pub mod audit;
+pub mod cli;
+pub mod config;
+pub mod error;
+pub mod key;
+pub mod keyctl;
+pub mod limits;
+pub mod render;
+pub mod role;
+pub mod scope;
+pub mod secret;
+pub mod store;
+pub mod text;
+pub mod time;
+
+pub use config::{Config, EnvVars};
+pub use error::{Error, ExitCode, Result};
+pub use key::{Key, Status};
+pub use keyctl::{
+    Created, KeyChanges, KeyDetails, Keyctl, ListFilter, NewKey, Revoked, Rotated, Updated,
+};
+pub use limits::{Plan, Quota, RateLimit};
+pub use scope::{Catalog, Level, Scope, ScopeSet};
+pub use secret::{Environment, Secret, SecretHash};
+pub use store::Store;
+pub use time::{Clock, Timestamp};

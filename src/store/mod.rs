@@ -1,0 +1,172 @@
+//! The store boundary: everything keyctl keeps goes through [`Store`].
+//!
+//! Operations run inside one transaction each: [`Store::read`] for a
+//! consistent snapshot, [`Store::write`] for a change, which takes the write
+//! lock when it begins (SQLite `BEGIN IMMEDIATE`) so that a check and the
+//! write that depends on it cannot interleave with another process. The
+//! closure sees only [`Queries`], plain data operations with no SQL dialect
+//! in their signatures, so a second backend (PostgreSQL) can implement the
+//! same trait without any command changing. If the closure fails, the
+//! transaction is rolled back and nothing is written.
+
+use std::path::Path;
+
+use crate::error::Result;
+use crate::key::Key;
+use crate::secret::{Environment, SecretHash};
+use crate::time::Timestamp;
+
+pub mod sqlite;
+
+/// How a command will use the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Reads only: a database that does not exist yet reads as empty and is
+    /// not created.
+    Read,
+    /// Writes: the database (and its folders) are created if missing.
+    Write,
+}
+
+/// How durable a write must be when it returns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Durability {
+    /// Survives a crash of the process (WAL, `synchronous=NORMAL`).
+    Normal,
+    /// Also survives a power failure: fsynced before commit returns
+    /// (`synchronous=FULL`). Used for every change to a key.
+    Full,
+}
+
+/// The kind of transaction to begin.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TxKind {
+    Read,
+    Write(Durability),
+}
+
+/// A storage engine.
+pub trait Backend {
+    /// Begins a transaction. A write transaction holds the write lock from here.
+    fn begin(&mut self, kind: TxKind) -> Result<Box<dyn Transaction + '_>>;
+}
+
+/// An open transaction: rolled back when dropped without [`Transaction::commit`].
+pub trait Transaction: Queries {
+    fn commit(self: Box<Self>) -> Result<()>;
+}
+
+/// Which keys a listing wants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusFilter {
+    /// Every key that is not revoked (the default of `list`).
+    NotRevoked,
+    Active,
+    Expired,
+    Revoked,
+    All,
+}
+
+/// A listing's filters that the store applies.
+#[derive(Debug, Clone, Copy)]
+pub struct KeyFilter {
+    pub status: StatusFilter,
+    pub environment: Option<Environment>,
+    /// Only keys with an expiry before this instant.
+    pub expires_before: Option<Timestamp>,
+    /// The instant against which status is judged.
+    pub now: Timestamp,
+}
+
+/// One row of the hash-chained audit trail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditRow {
+    pub seq: i64,
+    pub ts: Timestamp,
+    pub actor: String,
+    pub action: String,
+    pub key_id: Option<String>,
+    pub key_prefix: Option<String>,
+    /// Canonical JSON of the event's details.
+    pub details: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+/// Request counts of one key, from the daily rollups.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RequestTotals {
+    pub all_time: u64,
+    pub since: u64,
+    pub errors_since: u64,
+}
+
+/// The data operations every backend provides, inside a transaction.
+pub trait Queries {
+    /// Adds a new key with the hash of its secret.
+    fn insert_key(&mut self, key: &Key, hash: &SecretHash) -> Result<()>;
+    /// Whether a key id is taken.
+    fn key_id_exists(&mut self, id: &str) -> Result<bool>;
+    fn key_by_id(&mut self, id: &str) -> Result<Option<Key>>;
+    fn key_by_hash(&mut self, hash: &SecretHash) -> Result<Option<Key>>;
+    fn keys_by_prefix(&mut self, prefix: &str) -> Result<Vec<Key>>;
+    fn keys_by_name(&mut self, name: &str) -> Result<Vec<Key>>;
+    /// Streams the keys that pass `filter`, oldest first.
+    fn for_each_key(
+        &mut self,
+        filter: &KeyFilter,
+        f: &mut dyn FnMut(Key) -> Result<()>,
+    ) -> Result<()>;
+    /// Writes back the fields that may change: name, description, expiry,
+    /// last use, revocation, rotation links, limits and metadata.
+    fn update_key(&mut self, key: &Key) -> Result<()>;
+    /// Keys that count toward a plan's key count at `now`: not revoked, not
+    /// expired, and not an old key in a rotation's grace period.
+    fn count_plan_keys(&mut self, now: Timestamp) -> Result<u64>;
+    /// Request counts of a key: all time, and since a UTC day (days since the epoch).
+    fn request_totals(&mut self, key_id: &str, since_day: i64) -> Result<RequestTotals>;
+    /// The sequence number and hash of the last audit entry.
+    fn audit_tail(&mut self) -> Result<Option<(i64, String)>>;
+    fn insert_audit(&mut self, row: &AuditRow) -> Result<()>;
+}
+
+/// The store: one backend, one transaction per operation.
+pub struct Store {
+    backend: Box<dyn Backend>,
+}
+
+impl Store {
+    /// Opens the SQLite database at `path` (see [`sqlite::SqliteStore::open`]).
+    pub fn open(path: &Path, access: Access) -> Result<Store> {
+        Ok(Store {
+            backend: Box::new(sqlite::SqliteStore::open(path, access)?),
+        })
+    }
+
+    /// A store over any backend.
+    #[must_use]
+    pub fn with_backend(backend: Box<dyn Backend>) -> Store {
+        Store { backend }
+    }
+
+    /// Runs `f` in a read transaction (one consistent snapshot).
+    pub fn read<T>(&mut self, f: impl FnOnce(&mut dyn Queries) -> Result<T>) -> Result<T> {
+        let mut tx = self.backend.begin(TxKind::Read)?;
+        let value = f(&mut *tx)?;
+        tx.commit()?;
+        Ok(value)
+    }
+
+    /// Runs `f` in a write transaction that holds the write lock from its
+    /// start; commits only if `f` succeeds.
+    pub fn write<T>(
+        &mut self,
+        durability: Durability,
+        f: impl FnOnce(&mut dyn Queries) -> Result<T>,
+    ) -> Result<T> {
+        let mut tx = self.backend.begin(TxKind::Write(durability))?;
+        let value = f(&mut *tx)?;
+        tx.commit()?;
+        Ok(value)
+    }
+}

@@ -1,0 +1,88 @@
+-- keyctl schema version 1.
+--
+-- Times are Unix seconds (UTC). The secret itself is never stored: only its
+-- SHA-256 (secret_hash). Status is derived from revoked_at and expires_at.
+
+CREATE TABLE keys (
+    seq               INTEGER PRIMARY KEY,
+    id                TEXT    NOT NULL UNIQUE,
+    name              TEXT    NOT NULL,
+    description       TEXT,
+    environment       TEXT    NOT NULL CHECK (environment IN ('live', 'test')),
+    scopes            TEXT    NOT NULL,
+    prefix            TEXT    NOT NULL,
+    secret_hash       BLOB    NOT NULL UNIQUE,
+    created_at        INTEGER NOT NULL,
+    created_by        TEXT    NOT NULL,
+    expires_at        INTEGER,
+    last_used_at      INTEGER,
+    revoked_at        INTEGER,
+    revoked_by        TEXT,
+    revoke_reason     TEXT,
+    rotated_from      TEXT    REFERENCES keys (id),
+    replaced_by       TEXT    REFERENCES keys (id),
+    rate_limit_count  INTEGER,
+    rate_limit_window INTEGER,
+    quota_count       INTEGER,
+    quota_period      TEXT    CHECK (quota_period IN ('day', 'month')),
+    metadata          TEXT    NOT NULL DEFAULT '{}'
+);
+CREATE INDEX keys_prefix ON keys (prefix);
+CREATE INDEX keys_name ON keys (name);
+CREATE INDEX keys_created ON keys (created_at);
+
+-- Every recorded request: verifications (source 'verify') and gateway
+-- traffic brought in by ingest (source 'ingest'). key_id is NULL for a
+-- presented string that matched no key.
+CREATE TABLE requests (
+    seq         INTEGER PRIMARY KEY,
+    key_id      TEXT    REFERENCES keys (id),
+    ts          INTEGER NOT NULL,
+    method      TEXT,
+    path        TEXT,
+    status      INTEGER NOT NULL,
+    duration_ms INTEGER,
+    ip          TEXT,
+    user_agent  TEXT,
+    outcome     TEXT,
+    source      TEXT    NOT NULL CHECK (source IN ('verify', 'ingest'))
+);
+CREATE INDEX requests_key_ts ON requests (key_id, ts);
+CREATE INDEX requests_ts ON requests (ts);
+
+-- Requests per key, UTC day (days since 1970-01-01) and status code,
+-- maintained in the same transaction as each request row.
+CREATE TABLE usage_daily (
+    key_id TEXT    NOT NULL,
+    day    INTEGER NOT NULL,
+    status INTEGER NOT NULL,
+    count  INTEGER NOT NULL,
+    PRIMARY KEY (key_id, day, status)
+) WITHOUT ROWID;
+
+-- Fixed-window counters for rate limits, quotas and the plan's monthly
+-- calls: one row per (scope, kind), reset when its window moves on.
+-- scope is a key id, or '*' for the plan's calls across all keys.
+CREATE TABLE limit_counters (
+    scope        TEXT    NOT NULL,
+    kind         TEXT    NOT NULL,
+    window_start INTEGER NOT NULL,
+    count        INTEGER NOT NULL,
+    PRIMARY KEY (scope, kind)
+) WITHOUT ROWID;
+
+-- The audit trail of management and security events, hash-chained: hash is
+-- the SHA-256 of the entry's canonical form, which includes prev_hash.
+CREATE TABLE audit_events (
+    seq        INTEGER PRIMARY KEY,
+    ts         INTEGER NOT NULL,
+    actor      TEXT    NOT NULL,
+    action     TEXT    NOT NULL,
+    key_id     TEXT,
+    key_prefix TEXT,
+    details    TEXT    NOT NULL,
+    prev_hash  TEXT    NOT NULL,
+    hash       TEXT    NOT NULL
+);
+CREATE INDEX audit_events_key ON audit_events (key_id, seq);
+CREATE INDEX audit_events_ts ON audit_events (ts);

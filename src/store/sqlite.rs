@@ -1,0 +1,728 @@
+//! The SQLite backend.
+//!
+//! Opening follows one order so that a file keyctl cannot use is never
+//! written to: identify the file (application id, schema version, foreign
+//! tables) first, refuse a newer schema or a non-keyctl file, and only then
+//! switch to WAL and migrate. Per-connection settings (busy timeout, foreign
+//! keys, synchronous) are set on every open, outside migrations. Migrations are
+//! an ordered, append-only list, applied in one `BEGIN IMMEDIATE` transaction
+//! and recorded in `PRAGMA user_version`, so many processes opening a new file
+//! at once migrate it exactly once.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{
+    Connection, ErrorCode, OpenFlags, OptionalExtension, Row, TransactionBehavior, params,
+};
+
+use super::{
+    Access, AuditRow, Backend, Durability, KeyFilter, Queries, RequestTotals, StatusFilter,
+    Transaction, TxKind,
+};
+use crate::error::{Error, Result};
+use crate::key::Key;
+use crate::limits::{Period, Quota, RateLimit};
+use crate::scope::ScopeSet;
+use crate::secret::{Environment, SecretHash};
+use crate::time::{Timestamp, from_unix};
+
+/// `PRAGMA application_id` of a keyctl database: "kctl".
+pub const APPLICATION_ID: i32 = 0x6b63_746c;
+
+/// The migrations, in order; entry `i` brings the schema to version `i + 1`.
+/// Append only: a released migration is never edited.
+pub const MIGRATIONS: &[&str] = &[include_str!("sql/0001_init.sql")];
+
+/// The schema version this build writes.
+#[must_use]
+pub fn latest_version() -> i64 {
+    MIGRATIONS.len() as i64
+}
+
+/// How long a writer waits for another one before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A SQLite database file (or an empty in-memory one for reads of a file that
+/// does not exist yet).
+pub struct SqliteStore {
+    conn: Connection,
+    path: PathBuf,
+    durability: Durability,
+}
+
+impl SqliteStore {
+    /// Opens the database at `path`.
+    ///
+    /// With [`Access::Write`] a missing file is created with mode 0600 (and
+    /// missing folders with 0700); with [`Access::Read`] a missing file reads
+    /// as an empty database and nothing is created.
+    pub fn open(path: &Path, access: Access) -> Result<SqliteStore> {
+        let exists = path.exists();
+        if !exists && access == Access::Read {
+            return SqliteStore::empty(path);
+        }
+        if !exists {
+            create_private_file(path)?;
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI;
+        let conn = Connection::open_with_flags(path, flags).map_err(|e| db_error(path, &e))?;
+        let mut store = SqliteStore {
+            conn,
+            path: path.to_path_buf(),
+            durability: Durability::Normal,
+        };
+        store.configure()?;
+        let state = store.identify()?;
+        if state != Identity::Current {
+            store.ensure_wal()?;
+            store.migrate()?;
+        }
+        Ok(store)
+    }
+
+    /// An empty, migrated in-memory database standing for a missing file.
+    fn empty(path: &Path) -> Result<SqliteStore> {
+        let conn = Connection::open_in_memory()?;
+        let mut store = SqliteStore {
+            conn,
+            path: path.to_path_buf(),
+            durability: Durability::Normal,
+        };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    fn configure(&self) -> Result<()> {
+        self.conn
+            .busy_timeout(BUSY_TIMEOUT)
+            .map_err(|e| db_error(&self.path, &e))?;
+        self.conn
+            .execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
+            .map_err(|e| db_error(&self.path, &e))?;
+        self.conn.set_prepared_statement_cache_capacity(64);
+        Ok(())
+    }
+
+    /// Reads the file's identity without writing anything.
+    fn identify(&self) -> Result<Identity> {
+        identify(&self.conn).map_err(|e| match e {
+            IdentifyError::Sqlite(e) => db_error(&self.path, &e),
+            IdentifyError::Refused(message) => Error::Database {
+                path: self.path.clone(),
+                message,
+            },
+        })
+    }
+
+    fn ensure_wal(&self) -> Result<()> {
+        let mode: String = self
+            .conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .map_err(|e| db_error(&self.path, &e))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            let mode: String = self
+                .conn
+                .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+                .map_err(|e| db_error(&self.path, &e))?;
+            if !mode.eq_ignore_ascii_case("wal") {
+                return Err(Error::Database {
+                    path: self.path.clone(),
+                    message: format!("cannot switch to WAL mode (journal mode is {mode})"),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Applies the missing migrations in one write transaction. The identity
+    /// is checked again inside it: another process may have migrated first.
+    fn migrate(&mut self) -> Result<()> {
+        let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| db_error(&path, &e))?;
+        let current = match identify(&tx) {
+            Ok(Identity::Current) => return Ok(()),
+            Ok(Identity::Fresh) => 0,
+            Ok(Identity::Older(v)) => v,
+            Err(IdentifyError::Sqlite(e)) => return Err(db_error(&path, &e)),
+            Err(IdentifyError::Refused(message)) => return Err(Error::Database { path, message }),
+        };
+        apply_migrations(&tx, current, latest_version()).map_err(|e| db_error(&path, &e))?;
+        tx.commit().map_err(|e| db_error(&path, &e))?;
+        Ok(())
+    }
+}
+
+/// Applies migrations `from + 1 ..= to` on an open transaction and records the
+/// version. Exposed for the migration tests.
+pub fn apply_migrations(conn: &Connection, from: i64, to: i64) -> rusqlite::Result<()> {
+    for version in (from + 1)..=to {
+        let index = usize::try_from(version - 1).unwrap_or(usize::MAX);
+        if let Some(sql) = MIGRATIONS.get(index) {
+            conn.execute_batch(sql)?;
+        }
+    }
+    conn.execute_batch(&format!(
+        "PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = {to};"
+    ))?;
+    Ok(())
+}
+
+/// What a file is, as far as keyctl is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Identity {
+    /// An empty file or database: keyctl may initialise it.
+    Fresh,
+    /// A keyctl database at an older schema version.
+    Older(i64),
+    /// A keyctl database at this build's version.
+    Current,
+}
+
+enum IdentifyError {
+    Sqlite(rusqlite::Error),
+    Refused(String),
+}
+
+fn identify(conn: &Connection) -> std::result::Result<Identity, IdentifyError> {
+    let header = conn.query_row(
+        "SELECT (SELECT application_id FROM pragma_application_id), \
+                (SELECT user_version FROM pragma_user_version), \
+                (SELECT count(*) FROM sqlite_schema)",
+        [],
+        |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, i64>(2)?,
+            ))
+        },
+    );
+    let (app_id, version, objects) = header.map_err(|e| match e.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase) => IdentifyError::Refused(
+            "is not a keyctl database (not an SQLite file); it was left untouched".to_owned(),
+        ),
+        _ => IdentifyError::Sqlite(e),
+    })?;
+    let latest = latest_version();
+    if app_id == i64::from(APPLICATION_ID) {
+        return match version {
+            v if v > latest => Err(IdentifyError::Refused(format!(
+                "was written by a newer keyctl (schema version {v}; this keyctl knows up to {latest}); it was left untouched"
+            ))),
+            v if v == latest => Ok(Identity::Current),
+            v => Ok(Identity::Older(v)),
+        };
+    }
+    if app_id == 0 && version == 0 && objects == 0 {
+        return Ok(Identity::Fresh);
+    }
+    Err(IdentifyError::Refused(
+        "is an SQLite database but not a keyctl one; it was left untouched".to_owned(),
+    ))
+}
+
+/// Creates the database file with mode 0600, and missing folders with 0700.
+fn create_private_file(path: &Path) -> Result<()> {
+    let io = |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty())
+        && !parent.exists()
+    {
+        let mut builder = fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::DirBuilderExt;
+            builder.mode(0o700);
+        }
+        builder.create(parent).map_err(|source| Error::Io {
+            path: parent.to_path_buf(),
+            source,
+        })?;
+    }
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path).map(drop).map_err(io)
+}
+
+/// Puts the path and a plain explanation on a SQLite error.
+fn db_error(path: &Path, e: &rusqlite::Error) -> Error {
+    let message = match e.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase) => "is not a keyctl database (not an SQLite file)".to_owned(),
+        Some(ErrorCode::DatabaseCorrupt) => "the database is corrupt".to_owned(),
+        Some(ErrorCode::DiskFull) => "the disk is full; nothing was written".to_owned(),
+        Some(ErrorCode::ReadOnly) => "the database is read-only; nothing was written".to_owned(),
+        Some(ErrorCode::CannotOpen) => "cannot open the database file".to_owned(),
+        Some(ErrorCode::PermissionDenied) => "permission denied".to_owned(),
+        _ => e.to_string(),
+    };
+    Error::Database {
+        path: path.to_path_buf(),
+        message,
+    }
+}
+
+impl Backend for SqliteStore {
+    fn begin(&mut self, kind: TxKind) -> Result<Box<dyn Transaction + '_>> {
+        let behavior = match kind {
+            TxKind::Read => TransactionBehavior::Deferred,
+            TxKind::Write(durability) => {
+                if durability != self.durability {
+                    let mode = match durability {
+                        Durability::Normal => "NORMAL",
+                        Durability::Full => "FULL",
+                    };
+                    self.conn
+                        .execute_batch(&format!("PRAGMA synchronous = {mode}"))
+                        .map_err(|e| db_error(&self.path, &e))?;
+                    self.durability = durability;
+                }
+                TransactionBehavior::Immediate
+            }
+        };
+        let path = &self.path;
+        let tx = self
+            .conn
+            .transaction_with_behavior(behavior)
+            .map_err(|e| db_error(path, &e))?;
+        Ok(Box::new(SqliteTx { tx, path }))
+    }
+}
+
+struct SqliteTx<'a> {
+    tx: rusqlite::Transaction<'a>,
+    path: &'a Path,
+}
+
+impl Transaction for SqliteTx<'_> {
+    fn commit(self: Box<Self>) -> Result<()> {
+        let path = self.path;
+        self.tx.commit().map_err(|e| db_error(path, &e))
+    }
+}
+
+const KEY_COLUMNS: &str = "id, name, description, environment, scopes, prefix, created_at, \
+    created_by, expires_at, last_used_at, revoked_at, revoked_by, revoke_reason, rotated_from, \
+    replaced_by, rate_limit_count, rate_limit_window, quota_count, quota_period, metadata";
+
+fn conversion(e: impl std::fmt::Display) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, e.to_string().into())
+}
+
+fn key_from_row(r: &Row<'_>) -> rusqlite::Result<Key> {
+    let ts = |i: usize| -> rusqlite::Result<Option<Timestamp>> {
+        Ok(r.get::<_, Option<i64>>(i)?.map(from_unix))
+    };
+    let environment: String = r.get(3)?;
+    let scopes: String = r.get(4)?;
+    let rate_limit = match (r.get::<_, Option<u32>>(15)?, r.get::<_, Option<u32>>(16)?) {
+        (Some(count), Some(window_secs)) => Some(RateLimit { count, window_secs }),
+        _ => None,
+    };
+    let quota = match (
+        r.get::<_, Option<i64>>(17)?,
+        r.get::<_, Option<String>>(18)?,
+    ) {
+        (Some(count), Some(p)) => Some(Quota {
+            count: u64::try_from(count).map_err(conversion)?,
+            period: if p == "day" {
+                Period::Day
+            } else {
+                Period::Month
+            },
+        }),
+        _ => None,
+    };
+    let metadata: String = r.get(19)?;
+    Ok(Key {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        description: r.get(2)?,
+        environment: environment.parse::<Environment>().map_err(conversion)?,
+        scopes: ScopeSet::from_stored(&scopes).map_err(conversion)?,
+        prefix: r.get(5)?,
+        created_at: from_unix(r.get(6)?),
+        created_by: r.get(7)?,
+        expires_at: ts(8)?,
+        last_used_at: ts(9)?,
+        revoked_at: ts(10)?,
+        revoked_by: r.get(11)?,
+        revoke_reason: r.get(12)?,
+        rotated_from: r.get(13)?,
+        replaced_by: r.get(14)?,
+        rate_limit,
+        quota,
+        metadata: serde_json::from_str(&metadata).map_err(conversion)?,
+    })
+}
+
+fn metadata_json(key: &Key) -> String {
+    // A map of strings always serializes.
+    serde_json::to_string(&key.metadata).unwrap_or_else(|_| "{}".to_owned())
+}
+
+impl SqliteTx<'_> {
+    fn keys_where(&mut self, condition: &str, value: &str) -> Result<Vec<Key>> {
+        let sql =
+            format!("SELECT {KEY_COLUMNS} FROM keys WHERE {condition} ORDER BY created_at, seq");
+        let mut stmt = self.tx.prepare_cached(&sql)?;
+        let keys = stmt
+            .query_map([value], key_from_row)?
+            .collect::<rusqlite::Result<Vec<Key>>>()?;
+        Ok(keys)
+    }
+}
+
+impl Queries for SqliteTx<'_> {
+    fn insert_key(&mut self, key: &Key, hash: &SecretHash) -> Result<()> {
+        let mut stmt = self.tx.prepare_cached(
+            "INSERT INTO keys (id, name, description, environment, scopes, prefix, secret_hash, \
+             created_at, created_by, expires_at, last_used_at, revoked_at, revoked_by, \
+             revoke_reason, rotated_from, replaced_by, rate_limit_count, rate_limit_window, \
+             quota_count, quota_period, metadata) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, \
+             ?18, ?19, ?20, ?21)",
+        )?;
+        stmt.execute(params![
+            key.id,
+            key.name,
+            key.description,
+            key.environment.as_str(),
+            key.scopes.to_stored(),
+            key.prefix,
+            &hash.0[..],
+            key.created_at.timestamp(),
+            key.created_by,
+            key.expires_at.map(|t| t.timestamp()),
+            key.last_used_at.map(|t| t.timestamp()),
+            key.revoked_at.map(|t| t.timestamp()),
+            key.revoked_by,
+            key.revoke_reason,
+            key.rotated_from,
+            key.replaced_by,
+            key.rate_limit.map(|r| r.count),
+            key.rate_limit.map(|r| r.window_secs),
+            key.quota
+                .map(|q| i64::try_from(q.count).unwrap_or(i64::MAX)),
+            key.quota.map(|q| q.period.as_str()),
+            metadata_json(key),
+        ])?;
+        Ok(())
+    }
+
+    fn key_id_exists(&mut self, id: &str) -> Result<bool> {
+        let mut stmt = self.tx.prepare_cached("SELECT 1 FROM keys WHERE id = ?1")?;
+        Ok(stmt.exists([id])?)
+    }
+
+    fn key_by_id(&mut self, id: &str) -> Result<Option<Key>> {
+        Ok(self.keys_where("id = ?1", id)?.pop())
+    }
+
+    fn key_by_hash(&mut self, hash: &SecretHash) -> Result<Option<Key>> {
+        let mut stmt = self.tx.prepare_cached(&format!(
+            "SELECT {KEY_COLUMNS} FROM keys WHERE secret_hash = ?1"
+        ))?;
+        Ok(stmt.query_row([&hash.0[..]], key_from_row).optional()?)
+    }
+
+    fn keys_by_prefix(&mut self, prefix: &str) -> Result<Vec<Key>> {
+        self.keys_where("prefix = ?1", prefix)
+    }
+
+    fn keys_by_name(&mut self, name: &str) -> Result<Vec<Key>> {
+        self.keys_where("name = ?1", name)
+    }
+
+    fn for_each_key(
+        &mut self,
+        filter: &KeyFilter,
+        f: &mut dyn FnMut(Key) -> Result<()>,
+    ) -> Result<()> {
+        let status = match filter.status {
+            StatusFilter::NotRevoked => "revoked_at IS NULL",
+            StatusFilter::Active => {
+                "revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?1)"
+            }
+            StatusFilter::Expired => {
+                "revoked_at IS NULL AND expires_at IS NOT NULL AND expires_at <= ?1"
+            }
+            StatusFilter::Revoked => "revoked_at IS NOT NULL",
+            StatusFilter::All => "1 = 1",
+        };
+        let sql = format!(
+            "SELECT {KEY_COLUMNS} FROM keys WHERE {status} \
+             AND (?2 IS NULL OR environment = ?2) \
+             AND (?3 IS NULL OR (expires_at IS NOT NULL AND expires_at <= ?3)) \
+             AND ?1 = ?1 \
+             ORDER BY created_at, seq"
+        );
+        let mut stmt = self.tx.prepare_cached(&sql)?;
+        let mut rows = stmt.query(params![
+            filter.now.timestamp(),
+            filter.environment.map(Environment::as_str),
+            filter.expires_before.map(|t| t.timestamp()),
+        ])?;
+        while let Some(row) = rows.next()? {
+            f(key_from_row(row)?)?;
+        }
+        Ok(())
+    }
+
+    fn update_key(&mut self, key: &Key) -> Result<()> {
+        let mut stmt = self.tx.prepare_cached(
+            "UPDATE keys SET name = ?2, description = ?3, expires_at = ?4, last_used_at = ?5, \
+             revoked_at = ?6, revoked_by = ?7, revoke_reason = ?8, rotated_from = ?9, \
+             replaced_by = ?10, rate_limit_count = ?11, rate_limit_window = ?12, \
+             quota_count = ?13, quota_period = ?14, metadata = ?15 WHERE id = ?1",
+        )?;
+        let changed = stmt.execute(params![
+            key.id,
+            key.name,
+            key.description,
+            key.expires_at.map(|t| t.timestamp()),
+            key.last_used_at.map(|t| t.timestamp()),
+            key.revoked_at.map(|t| t.timestamp()),
+            key.revoked_by,
+            key.revoke_reason,
+            key.rotated_from,
+            key.replaced_by,
+            key.rate_limit.map(|r| r.count),
+            key.rate_limit.map(|r| r.window_secs),
+            key.quota
+                .map(|q| i64::try_from(q.count).unwrap_or(i64::MAX)),
+            key.quota.map(|q| q.period.as_str()),
+            metadata_json(key),
+        ])?;
+        if changed == 1 {
+            Ok(())
+        } else {
+            Err(Error::KeyNotFound(key.id.clone()))
+        }
+    }
+
+    fn count_plan_keys(&mut self, now: Timestamp) -> Result<u64> {
+        let mut stmt = self.tx.prepare_cached(
+            "SELECT count(*) FROM keys WHERE revoked_at IS NULL \
+             AND (expires_at IS NULL OR expires_at > ?1) AND replaced_by IS NULL",
+        )?;
+        let n: i64 = stmt.query_row([now.timestamp()], |r| r.get(0))?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
+    fn request_totals(&mut self, key_id: &str, since_day: i64) -> Result<RequestTotals> {
+        let mut stmt = self.tx.prepare_cached(
+            "SELECT coalesce(sum(count), 0), \
+                    coalesce(sum(CASE WHEN day >= ?2 THEN count ELSE 0 END), 0), \
+                    coalesce(sum(CASE WHEN day >= ?2 AND status >= 400 THEN count ELSE 0 END), 0) \
+             FROM usage_daily WHERE key_id = ?1",
+        )?;
+        let (all_time, since, errors_since): (i64, i64, i64) = stmt
+            .query_row(params![key_id, since_day], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?;
+        let n = |v: i64| u64::try_from(v).unwrap_or(0);
+        Ok(RequestTotals {
+            all_time: n(all_time),
+            since: n(since),
+            errors_since: n(errors_since),
+        })
+    }
+
+    fn audit_tail(&mut self) -> Result<Option<(i64, String)>> {
+        let mut stmt = self
+            .tx
+            .prepare_cached("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1")?;
+        Ok(stmt
+            .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?)
+    }
+
+    fn insert_audit(&mut self, row: &AuditRow) -> Result<()> {
+        let mut stmt = self.tx.prepare_cached(
+            "INSERT INTO audit_events (seq, ts, actor, action, key_id, key_prefix, details, \
+             prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        )?;
+        stmt.execute(params![
+            row.seq,
+            row.ts.timestamp(),
+            row.actor,
+            row.action,
+            row.key_id,
+            row.key_prefix,
+            row.details,
+            row.prev_hash,
+            row.hash,
+        ])?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tables(conn: &Connection) -> Vec<String> {
+        let mut stmt = conn
+            .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
+            .unwrap();
+        stmt.query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+    }
+
+    #[test]
+    fn migration_1_creates_the_schema() {
+        let conn = Connection::open_in_memory().unwrap();
+        apply_migrations(&conn, 0, 1).unwrap();
+        assert_eq!(
+            tables(&conn),
+            [
+                "audit_events",
+                "keys",
+                "limit_counters",
+                "requests",
+                "usage_daily"
+            ]
+        );
+        let v: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, 1);
+        let id: i64 = conn
+            .query_row("PRAGMA application_id", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(id, i64::from(APPLICATION_ID));
+    }
+
+    #[test]
+    fn every_migration_step_applies_on_the_previous_version() {
+        for to in 1..=latest_version() {
+            let conn = Connection::open_in_memory().unwrap();
+            apply_migrations(&conn, 0, to - 1).unwrap();
+            apply_migrations(&conn, to - 1, to).unwrap();
+            let v: i64 = conn
+                .query_row("PRAGMA user_version", [], |r| r.get(0))
+                .unwrap();
+            assert_eq!(v, to);
+            let ok: String = conn
+                .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+                .unwrap();
+            assert_eq!(ok, "ok");
+        }
+    }
+
+    #[test]
+    fn opening_creates_a_private_wal_database() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a/b/keyctl.db");
+        let store = SqliteStore::open(&path, Access::Write).unwrap();
+        let mode: String = store
+            .conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let m = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+            assert_eq!(m(&path), 0o600);
+            assert_eq!(m(&dir.path().join("a")), 0o700);
+            assert_eq!(m(&dir.path().join("a/b")), 0o700);
+        }
+    }
+
+    #[test]
+    fn reading_a_missing_database_creates_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub/keyctl.db");
+        let mut store = super::super::Store::open(&path, Access::Read).unwrap();
+        let n = store.read(|q| q.count_plan_keys(from_unix(0))).unwrap();
+        assert_eq!(n, 0);
+        assert!(!dir.path().join("sub").exists());
+    }
+
+    fn refused_untouched(bytes: &[u8], expect: &str) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.db");
+        fs::write(&path, bytes).unwrap();
+        for access in [Access::Read, Access::Write] {
+            let err = SqliteStore::open(&path, access).err().expect("refused");
+            assert!(err.to_string().contains(expect), "{err}");
+            assert_eq!(fs::read(&path).unwrap(), bytes, "file changed");
+        }
+    }
+
+    #[test]
+    fn a_newer_schema_is_refused_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("new.db");
+        {
+            let conn = Connection::open(&path).unwrap();
+            apply_migrations(&conn, 0, latest_version()).unwrap();
+            conn.execute_batch(&format!("PRAGMA user_version = {}", latest_version() + 1))
+                .unwrap();
+        }
+        let bytes = fs::read(&path).unwrap();
+        refused_untouched(&bytes, "newer keyctl");
+    }
+
+    #[test]
+    fn foreign_files_are_refused_untouched() {
+        refused_untouched(
+            b"this is not a database at all, just some text......",
+            "not an SQLite file",
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("other.db");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch("CREATE TABLE notes (body TEXT)")
+                .unwrap();
+        }
+        let bytes = fs::read(&path).unwrap();
+        refused_untouched(&bytes, "not a keyctl one");
+    }
+
+    #[test]
+    fn an_empty_file_is_initialised() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("empty.db");
+        fs::write(&path, b"").unwrap();
+        SqliteStore::open(&path, Access::Write).unwrap();
+        let conn = Connection::open(&path).unwrap();
+        let v: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, latest_version());
+    }
+
+    #[test]
+    fn write_transactions_take_the_lock_at_begin() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("lock.db");
+        let mut store = SqliteStore::open(&path, Access::Write).unwrap();
+        let _tx = store.begin(TxKind::Write(Durability::Normal)).unwrap();
+        let other = Connection::open(&path).unwrap();
+        other.busy_timeout(Duration::ZERO).unwrap();
+        let err = other
+            .execute("INSERT INTO limit_counters VALUES ('x', 'y', 0, 0)", [])
+            .unwrap_err();
+        assert_eq!(err.sqlite_error_code(), Some(ErrorCode::DatabaseBusy));
+    }
+}

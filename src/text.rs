@@ -1,0 +1,213 @@
+//! User-supplied text: validation of names, descriptions and metadata, and
+//! terminal-safe escaping.
+//!
+//! Anything a user or a gateway log put into the database is printed through
+//! [`escape`], so that no stored byte can move a cursor, change a colour or
+//! set a window title: C0 controls, DEL and the C1 range (U+0080–U+009F, which
+//! includes the single-character CSI U+009B) are written as `\n`, `\t`, `\r`,
+//! `\e`, or `\u{9b}`; a backslash is left as it is.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use crate::error::{Error, Result};
+
+/// Maximum length of a key name, in characters, after trimming.
+pub const NAME_MAX: usize = 100;
+/// Maximum length of a description, in characters.
+pub const DESCRIPTION_MAX: usize = 1000;
+/// Maximum length of a metadata key.
+pub const META_KEY_MAX: usize = 64;
+/// Maximum length of a metadata value.
+pub const META_VALUE_MAX: usize = 500;
+/// Maximum number of metadata entries on one key.
+pub const META_ENTRIES_MAX: usize = 50;
+
+/// Whether a character would be interpreted by a terminal.
+#[must_use]
+pub fn is_control(c: char) -> bool {
+    c.is_control()
+}
+
+/// Returns `s` with every control character escaped. Borrows when nothing
+/// needs escaping, which is the common case.
+#[must_use]
+pub fn escape(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(is_control) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{1b}' => out.push_str("\\e"),
+            c if is_control(c) => {
+                out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+            }
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Escapes the C1 range in serialized JSON, which `serde_json` leaves raw
+/// (C0 controls are already escaped by JSON itself). These characters can
+/// only occur inside JSON strings, so a plain replacement is exact.
+#[must_use]
+pub fn escape_json_c1(json: String) -> String {
+    if !json.chars().any(|c| ('\u{80}'..='\u{9f}').contains(&c)) {
+        return json;
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if ('\u{80}'..='\u{9f}').contains(&c) {
+            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Validates a key name: trimmed, 1–100 characters, no control characters.
+/// Returns the trimmed name.
+pub fn validate_name(raw: &str) -> Result<String> {
+    let name = raw.trim();
+    if name.is_empty() {
+        return Err(Error::invalid("name must not be empty"));
+    }
+    let len = name.chars().count();
+    if len > NAME_MAX {
+        return Err(Error::invalid(format!(
+            "name is {len} characters long; the limit is {NAME_MAX}"
+        )));
+    }
+    if name.chars().any(is_control) {
+        return Err(Error::invalid(format!(
+            "name '{}' contains control characters",
+            escape(name)
+        )));
+    }
+    Ok(name.to_owned())
+}
+
+/// Validates a description: at most 1,000 characters. An empty (or blank)
+/// description means none.
+pub fn validate_description(raw: &str) -> Result<Option<String>> {
+    let text = raw.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let len = text.chars().count();
+    if len > DESCRIPTION_MAX {
+        return Err(Error::invalid(format!(
+            "description is {len} characters long; the limit is {DESCRIPTION_MAX}"
+        )));
+    }
+    Ok(Some(text.to_owned()))
+}
+
+/// Validates a metadata key: 1–64 of `[A-Za-z0-9_.-]`.
+pub fn validate_meta_key(key: &str) -> Result<()> {
+    let ok = !key.is_empty()
+        && key.len() <= META_KEY_MAX
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'));
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::invalid(format!(
+            "metadata key '{}' must be 1-{META_KEY_MAX} characters of A-Z, a-z, 0-9, '_', '.' or '-'",
+            escape(key)
+        )))
+    }
+}
+
+/// Parses one `--meta K=V` argument.
+pub fn parse_meta(arg: &str) -> Result<(String, String)> {
+    let Some((key, value)) = arg.split_once('=') else {
+        return Err(Error::invalid_with_hint(
+            format!("metadata '{}' is not of the form KEY=VALUE", escape(arg)),
+            "for example --meta team=billing",
+        ));
+    };
+    validate_meta_key(key)?;
+    let len = value.chars().count();
+    if len > META_VALUE_MAX {
+        return Err(Error::invalid(format!(
+            "metadata value for '{key}' is {len} characters long; the limit is {META_VALUE_MAX}"
+        )));
+    }
+    Ok((key.to_owned(), value.to_owned()))
+}
+
+/// Checks the number of metadata entries after a change.
+pub fn check_meta_count(meta: &BTreeMap<String, String>) -> Result<()> {
+    if meta.len() > META_ENTRIES_MAX {
+        return Err(Error::invalid(format!(
+            "a key may carry at most {META_ENTRIES_MAX} metadata entries"
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escape_leaves_plain_text_borrowed() {
+        assert!(matches!(escape("Billing sync ü"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn escape_neutralises_c0_c1_and_del() {
+        let hostile = "a\u{1b}[31mred\u{9b}2J\u{7f}\r\n\t\u{7}\u{1b}]0;title\u{7}";
+        let escaped = escape(hostile);
+        assert!(!escaped.chars().any(is_control), "{escaped}");
+        assert_eq!(
+            escaped,
+            "a\\e[31mred\\u{9b}2J\\u{7f}\\r\\n\\t\\u{7}\\e]0;title\\u{7}"
+        );
+    }
+
+    #[test]
+    fn json_c1_is_escaped() {
+        let json = serde_json::to_string("x\u{9b}y\u{1b}").unwrap();
+        assert_eq!(escape_json_c1(json), "\"x\\u009by\\u001b\"");
+    }
+
+    #[test]
+    fn names_are_trimmed_and_bounded() {
+        assert_eq!(validate_name("  Billing sync ").unwrap(), "Billing sync");
+        assert!(validate_name("   ").is_err());
+        assert!(validate_name("").is_err());
+        assert!(validate_name(&"x".repeat(100)).is_ok());
+        assert!(validate_name(&"é".repeat(100)).is_ok());
+        assert!(validate_name(&"x".repeat(101)).is_err());
+        assert!(validate_name("bad\u{1b}name").is_err());
+        assert!(validate_name("bad\u{9b}name").is_err());
+    }
+
+    #[test]
+    fn descriptions_are_bounded() {
+        assert_eq!(validate_description("  ").unwrap(), None);
+        assert!(validate_description(&"x".repeat(1000)).is_ok());
+        assert!(validate_description(&"x".repeat(1001)).is_err());
+    }
+
+    #[test]
+    fn metadata_arguments() {
+        assert_eq!(
+            parse_meta("team=billing=core").unwrap(),
+            ("team".to_owned(), "billing=core".to_owned())
+        );
+        assert_eq!(parse_meta("ticket=").unwrap().1, "");
+        assert!(parse_meta("team").is_err());
+        assert!(parse_meta("=x").is_err());
+        assert!(parse_meta("te am=x").is_err());
+    }
+}
