@@ -18,19 +18,17 @@ use crate::text;
 /// The output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Format {
-    /// Aligned columns for people.
+    // No doc comments on the variants: clap then lists the values compactly.
     #[default]
     Table,
-    /// One JSON document.
     Json,
-    /// A header row, then one row per record.
     Csv,
 }
 
 /// When to colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum ColorChoice {
-    /// On a terminal, unless `NO_COLOR` is set.
+    // Auto: on a terminal, unless NO_COLOR is set.
     #[default]
     Auto,
     Always,
@@ -154,9 +152,7 @@ impl Output {
 
     /// A CSV writer over this output; fields must be escaped by the caller.
     pub fn csv(&mut self) -> csv::Writer<&mut dyn Write> {
-        csv::WriterBuilder::new()
-            .terminator(csv::Terminator::CRLF)
-            .from_writer(&mut *self.out)
+        csv::WriterBuilder::new().from_writer(&mut *self.out)
     }
 
     /// Writes text as it is.

@@ -58,6 +58,7 @@ pub struct Cli {
 
 /// Options every command takes.
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]
     #[arg(long, global = true, value_name = "PATH")]
@@ -186,7 +187,12 @@ fn report(e: &anyhow::Error) -> ExitCode {
         return ExitCode::Success;
     }
     let lib = e.chain().find_map(|c| c.downcast_ref::<Error>());
-    let message = format!("{e:#}");
+    // keyctl's own errors already say everything in one line; others get
+    // their causes appended.
+    let message = match e.downcast_ref::<Error>() {
+        Some(own) => own.to_string(),
+        None => format!("{e:#}"),
+    };
     let mut stderr = io::stderr().lock();
     let _ = writeln!(stderr, "error: {}", text::escape(&message));
     if let Some(hint) = lib.and_then(Error::hint) {

@@ -1,1 +1,17 @@
+//! keyctl's CLI behaviour, pinned by running the real binary.
+//!
+//! One integration-test binary: `support` runs keyctl in a sandbox and
+//! redacts random values; one module per command; snapshots live in
+//! `snapshots/` and are reviewed like code (`cargo insta review`).
 
+mod support;
+
+mod create;
+mod errors;
+mod list;
+mod revoke;
+mod rotate;
+mod scopes;
+mod show;
+mod storage;
+mod update;

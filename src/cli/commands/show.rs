@@ -82,8 +82,10 @@ pub fn run(ctx: &mut Ctx, args: &ShowArgs) -> anyhow::Result<ExitCode> {
             let mut table = out.table(&["FIELD", "VALUE"]);
             for (field, value) in fields(key) {
                 table.add_row(vec![Cell::new(field), value]);
+                if field == "prefix" {
+                    table.add_row(vec![Cell::new("status"), out.status_cell(key.status(now))]);
+                }
             }
-            table.add_row(vec![Cell::new("status"), out.status_cell(key.status(now))]);
             if details.chain.len() > 1 {
                 let chain: Vec<String> = details
                     .chain

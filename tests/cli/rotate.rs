@@ -1,0 +1,105 @@
+//! `keyctl rotate`.
+
+use insta::assert_snapshot;
+
+use crate::support::Sandbox;
+
+fn json(s: &Sandbox, args: &[&str]) -> serde_json::Value {
+    serde_json::from_str(&s.ok(args)).unwrap()
+}
+
+#[test]
+fn rotate_replaces_a_key_and_revokes_the_old_one() {
+    let mut s = Sandbox::new();
+    let (id, old_secret) = s.create(
+        "Billing sync",
+        &[
+            "--scope",
+            "invoices:write",
+            "--env",
+            "test",
+            "--expires",
+            "30d",
+            "--rate-limit",
+            "60/min",
+            "--quota",
+            "100/day",
+            "--meta",
+            "team=billing",
+        ],
+    );
+    s.set("KEYCTL_NOW", "2026-12-03T12:00:00Z");
+    let out = s.snap(&["rotate", &id, "--yes"]);
+    assert!(!out.contains(&old_secret[8..]));
+    assert_snapshot!(out);
+    let old = json(&s, &["show", &id, "--format", "json"]);
+    let new = json(
+        &s,
+        &[
+            "show",
+            old["replaced_by"].as_str().unwrap(),
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(old["status"], "revoked");
+    assert_eq!(new["rotated_from"], id.as_str());
+    for field in [
+        "name",
+        "scopes",
+        "environment",
+        "rate_limit",
+        "quota",
+        "metadata",
+        "description",
+    ] {
+        assert_eq!(old[field], new[field], "{field}");
+    }
+    // Same lifetime length: 30 days from the rotation.
+    assert_eq!(new["expires_at"], "2027-01-02T12:00:00Z");
+}
+
+#[test]
+fn rotate_with_grace_keeps_the_old_key_valid_until_then() {
+    let mut s = Sandbox::new();
+    let (id, _) = s.create("Billing sync", &[]);
+    assert_snapshot!(s.transcript(&[&["rotate", &id, "--grace", "7d", "--yes"], &["list"]]));
+    let old = json(&s, &["show", &id, "--format", "json"]);
+    assert_eq!(old["status"], "active");
+    assert_eq!(old["expires_at"], "2026-11-30T12:00:00Z");
+    s.set("KEYCTL_NOW", "2026-11-30T12:00:00Z");
+    let old = json(&s, &["show", &id, "--format", "json"]);
+    assert_eq!(old["status"], "expired");
+}
+
+#[test]
+fn rotate_refuses_what_cannot_be_rotated() {
+    let mut s = Sandbox::new();
+    let (id, _) = s.create("k", &[]);
+    let (gone, _) = s.create("gone", &[]);
+    s.ok(&["revoke", &gone, "--yes"]);
+    s.ok(&["rotate", &id, "--grace", "1d", "--yes"]);
+    let before = s.ok(&["list", "--status", "all", "--format", "json"]);
+    assert_snapshot!(s.transcript(&[
+        &["rotate", &id, "--yes"],
+        &["rotate", &gone, "--yes"],
+        &["rotate", &id, "--grace", "31d", "--yes"],
+        &["rotate", &id, "--grace", "soon", "--yes"],
+        &["rotate", &id],
+    ]));
+    assert_eq!(
+        before,
+        s.ok(&["list", "--status", "all", "--format", "json"])
+    );
+}
+
+#[test]
+fn quiet_rotate_prints_only_the_new_secret_and_json_carries_both_keys() {
+    let mut s = Sandbox::new();
+    let (a, _) = s.create("a", &[]);
+    let (b, _) = s.create("b", &[]);
+    let run = s.run(&["rotate", &a, "--yes", "-q"]);
+    assert_eq!(run.code, 0);
+    assert!(keyctl::Secret::parse(run.stdout.trim_end()).is_ok());
+    assert_snapshot!(s.transcript(&[&["rotate", &b, "--yes", "--format", "json"],]));
+}

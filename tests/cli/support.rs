@@ -1,0 +1,263 @@
+//! Test support: run the real `keyctl` binary in a sandbox and snapshot what
+//! it prints.
+//!
+//! Every run gets a temporary HOME (so the default database and config paths
+//! point inside it), a cleared environment, a fixed `KEYCTL_NOW`, a fixed
+//! actor and no standard input. Secrets, key ids, displayed prefixes and the
+//! temporary path are redacted through the one filter list in [`Redactor`],
+//! numbered in order of first appearance within a test so that snapshots stay
+//! readable and stable while the real values are random.
+
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use regex::Regex;
+
+/// The fixed clock of every test unless it says otherwise.
+pub const NOW: &str = "2026-11-23T12:00:00Z";
+
+/// A sandbox: a temporary HOME and the environment keyctl runs with.
+pub struct Sandbox {
+    dir: tempfile::TempDir,
+    vars: Vec<(String, String)>,
+    redactor: Redactor,
+}
+
+/// What one run printed.
+#[derive(Debug, Clone)]
+pub struct Run {
+    pub args: Vec<String>,
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Sandbox {
+    pub fn new() -> Sandbox {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let home = dir.path().to_string_lossy().into_owned();
+        let redactor = Redactor::new(&home);
+        Sandbox {
+            dir,
+            vars: vec![
+                ("HOME".into(), home),
+                ("KEYCTL_NOW".into(), NOW.into()),
+                ("KEYCTL_ACTOR".into(), "alice".into()),
+                ("COLUMNS".into(), "100".into()),
+                ("LANG".into(), "C.UTF-8".into()),
+            ],
+            redactor,
+        }
+    }
+
+    pub fn home(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// The default database path inside the sandbox.
+    pub fn db(&self) -> PathBuf {
+        self.home().join(".local/share/keyctl/keyctl.db")
+    }
+
+    /// Sets (or replaces) an environment variable for later runs.
+    pub fn set(&mut self, key: &str, value: &str) -> &mut Self {
+        self.vars.retain(|(k, _)| k != key);
+        self.vars.push((key.to_owned(), value.to_owned()));
+        self
+    }
+
+    pub fn unset(&mut self, key: &str) -> &mut Self {
+        self.vars.retain(|(k, _)| k != key);
+        self
+    }
+
+    /// Writes the default config file.
+    pub fn config(&self, toml: &str) -> PathBuf {
+        let path = self.home().join(".config/keyctl/config.toml");
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, toml).unwrap();
+        path
+    }
+
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_keyctl"));
+        cmd.env_clear();
+        if let Some(path) = std::env::var_os("PATH") {
+            cmd.env("PATH", path);
+        }
+        for (k, v) in &self.vars {
+            cmd.env(k, v);
+        }
+        cmd.args(args).current_dir(self.home());
+        cmd
+    }
+
+    /// Runs keyctl with no standard input.
+    pub fn run(&self, args: &[&str]) -> Run {
+        self.run_with_stdin(args, None)
+    }
+
+    /// Runs keyctl with `input` on standard input.
+    pub fn run_with_stdin(&self, args: &[&str], input: Option<&str>) -> Run {
+        let mut cmd = self.command(args);
+        cmd.stdin(if input.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+        let mut child = cmd.spawn().expect("spawn keyctl");
+        if let Some(text) = input {
+            let mut stdin = child.stdin.take().unwrap();
+            stdin.write_all(text.as_bytes()).unwrap();
+        }
+        let out = child.wait_with_output().expect("wait for keyctl");
+        Run {
+            args: args.iter().map(|s| (*s).to_owned()).collect(),
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// Runs and expects success; returns stdout.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let run = self.run(args);
+        assert_eq!(run.code, 0, "keyctl {args:?} failed: {}", run.stderr);
+        run.stdout
+    }
+
+    /// Creates a key and returns (id, secret).
+    pub fn create(&self, name: &str, extra: &[&str]) -> (String, String) {
+        let mut args = vec!["create", "--name", name, "--format", "json"];
+        if !extra
+            .iter()
+            .any(|a| *a == "--scope" || *a == "--full-access")
+        {
+            args.extend(["--scope", "invoices:read"]);
+        }
+        args.extend(extra);
+        let out = self.ok(&args);
+        let v: serde_json::Value = serde_json::from_str(&out).expect("create json");
+        (
+            v["id"].as_str().unwrap().to_owned(),
+            v["secret"].as_str().unwrap().to_owned(),
+        )
+    }
+
+    /// The run, redacted, in the snapshot layout.
+    pub fn render(&mut self, run: &Run) -> String {
+        let header = format!("$ keyctl {}\n", shell_words(&run.args));
+        let mut s = self.redactor.redact(&header);
+        s.push_str(&format!("exit: {}\n", run.code));
+        if !run.stdout.is_empty() {
+            s.push_str("--- stdout\n");
+            s.push_str(&self.redactor.redact(&run.stdout));
+        }
+        if !run.stderr.is_empty() {
+            s.push_str("--- stderr\n");
+            s.push_str(&self.redactor.redact(&run.stderr));
+        }
+        s
+    }
+
+    /// Runs several commands and renders them one after another.
+    pub fn transcript(&mut self, commands: &[&[&str]]) -> String {
+        let mut out = String::new();
+        for args in commands {
+            let run = self.run(args);
+            out.push_str(&self.render(&run));
+            out.push('\n');
+        }
+        out
+    }
+
+    /// Renders one run (for snapshots of a single command).
+    pub fn snap(&mut self, args: &[&str]) -> String {
+        let run = self.run(args);
+        self.render(&run)
+    }
+}
+
+fn shell_words(args: &[String]) -> String {
+    args.iter()
+        .map(|a| {
+            let a = &keyctl::text::escape(a).into_owned();
+            if a.is_empty() || a.contains(|c: char| c.is_whitespace() || "\"'$*|&;<>".contains(c)) {
+                format!("'{}'", a.replace('\'', "'\\''"))
+            } else {
+                a.clone()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The central filter list: each random value becomes a stable placeholder
+/// of the same length, so tables keep their alignment.
+pub struct Redactor {
+    home: String,
+    secret: Regex,
+    id: Regex,
+    prefix: Regex,
+    seen: HashMap<String, String>,
+    counts: HashMap<&'static str, usize>,
+}
+
+impl Redactor {
+    fn new(home: &str) -> Redactor {
+        Redactor {
+            home: home.to_owned(),
+            secret: Regex::new(r"\b([a-z][a-z0-9]{1,9}_(?:live|test)_)[0-9A-Za-z]{38}\b").unwrap(),
+            id: Regex::new(r"\bkey_[0-9a-z]{10}\b").unwrap(),
+            prefix: Regex::new(r"\b([a-z][a-z0-9]{1,9}_(?:live|test)_)[0-9A-Za-z]{8}\b").unwrap(),
+            seen: HashMap::new(),
+            counts: HashMap::new(),
+        }
+    }
+
+    fn placeholder(
+        &mut self,
+        kind: &'static str,
+        real: &str,
+        make: impl Fn(usize) -> String,
+    ) -> String {
+        if let Some(p) = self.seen.get(real) {
+            return p.clone();
+        }
+        let n = self.counts.entry(kind).or_insert(0);
+        *n += 1;
+        let p = make(*n);
+        self.seen.insert(real.to_owned(), p.clone());
+        p
+    }
+
+    pub fn redact(&mut self, text: &str) -> String {
+        let text = text.replace(&self.home, "[HOME]");
+        let secret = self.secret.clone();
+        let text = secret
+            .replace_all(&text, |c: &regex::Captures<'_>| {
+                let head = c[1].to_owned();
+                self.placeholder("secret", &c[0], |n| format!("{head}SECRET{n:0>32}"))
+            })
+            .into_owned();
+        let id = self.id.clone();
+        let text = id
+            .replace_all(&text, |c: &regex::Captures<'_>| {
+                self.placeholder("id", &c[0], |n| format!("key_ID{n:0>8}"))
+            })
+            .into_owned();
+        let prefix = self.prefix.clone();
+        prefix
+            .replace_all(&text, |c: &regex::Captures<'_>| {
+                let head = c[1].to_owned();
+                self.placeholder("prefix", &c[0], |n| format!("{head}PFX{n:0>5}"))
+            })
+            .into_owned()
+    }
+}
