@@ -155,6 +155,11 @@ impl Output {
         csv::WriterBuilder::new().from_writer(&mut *self.out)
     }
 
+    /// Writes bytes as they are (generated scripts and pages).
+    pub fn write_bytes(&mut self, b: &[u8]) -> io::Result<()> {
+        self.out.write_all(b)
+    }
+
     /// Writes text as it is.
     pub fn write_str(&mut self, s: &str) -> io::Result<()> {
         self.out.write_all(s.as_bytes())

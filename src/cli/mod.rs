@@ -20,6 +20,7 @@ use crate::text;
 use crate::time::Clock;
 
 pub mod commands;
+pub mod generate;
 pub mod prompt;
 
 const LONG_ABOUT: &str = "\
@@ -90,6 +91,8 @@ pub enum Command {
     Revoke(commands::revoke::RevokeArgs),
     Rotate(commands::rotate::RotateArgs),
     Scopes(commands::scopes::ScopesArgs),
+    Completions(commands::completions::CompletionsArgs),
+    Man(commands::man::ManArgs),
 }
 
 /// What every command gets: the global options, the environment, the
@@ -172,6 +175,8 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Revoke(args) => commands::revoke::run(&mut ctx, &args),
         Command::Rotate(args) => commands::rotate::run(&mut ctx, &args),
         Command::Scopes(args) => commands::scopes::run(&mut ctx, &args),
+        Command::Completions(args) => commands::completions::run(&mut ctx, &args),
+        Command::Man(args) => commands::man::run(&mut ctx, &args),
     }?;
     ctx.out.flush()?;
     Ok(code)

@@ -8,6 +8,7 @@ mod support;
 
 mod create;
 mod errors;
+mod generated;
 mod list;
 mod revoke;
 mod rotate;

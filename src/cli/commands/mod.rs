@@ -11,8 +11,10 @@ use crate::secret::Secret;
 use crate::text::escape;
 use crate::time::{Timestamp, rfc3339, short};
 
+pub mod completions;
 pub mod create;
 pub mod list;
+pub mod man;
 pub mod revoke;
 pub mod rotate;
 pub mod scopes;

@@ -1,0 +1,220 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[keyctl] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'keyctl'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'keyctl'= {
+            cand --db 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
+            cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
+            cand --format 'Output format'
+            cand --color 'When to colour the output (NO_COLOR is honoured)'
+            cand --actor 'The operator to record [default: $KEYCTL_ACTOR, else the login name]'
+            cand -q 'Print only the essential value (the secret for create and rotate)'
+            cand --quiet 'Print only the essential value (the secret for create and rotate)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand create 'Create a key and print its secret once'
+            cand list 'List keys (never their secrets)'
+            cand show 'Show every field of one key'
+            cand update 'Change a key''s name, description, expiry, limits or metadata'
+            cand revoke 'Revoke a key now (permanent)'
+            cand rotate 'Replace a key by a new one and print the new secret once'
+            cand scopes 'List the scope catalog and the levels'
+            cand completions 'Print the completion script for a shell'
+            cand man 'Print the man page of keyctl or of one command'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'keyctl;create'= {
+            cand --name 'Name of the key (1-100 characters; need not be unique)'
+            cand --scope 'A scope to grant, RESOURCE:LEVEL with LEVEL read, write or admin (repeatable)'
+            cand --env 'Environment of the key [default: live, or default_env from the config]'
+            cand --expires 'Expiry: YYYY-MM-DD (00:00 UTC), an RFC 3339 time, a duration (90d, 12h, 4w) or never'
+            cand --description 'Free text about the key (at most 1,000 characters)'
+            cand --rate-limit 'Rate limit, N/WINDOW: 60/min, 2000/15min, 10/s'
+            cand --quota 'Quota of valid calls per calendar day or month (UTC): 1000/day, 50000/month'
+            cand --meta 'Metadata entry KEY=VALUE (repeatable)'
+            cand --db 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
+            cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
+            cand --format 'Output format'
+            cand --color 'When to colour the output (NO_COLOR is honoured)'
+            cand --actor 'The operator to record [default: $KEYCTL_ACTOR, else the login name]'
+            cand --full-access 'Grant every scope (the `*` scope)'
+            cand -q 'Print only the essential value (the secret for create and rotate)'
+            cand --quiet 'Print only the essential value (the secret for create and rotate)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'keyctl;list'= {
+            cand --status 'Which keys by status [default: every key that is not revoked]'
+            cand --env 'Only keys of this environment'
+            cand --scope 'Only keys whose scopes satisfy RESOURCE:LEVEL (or `*`)'
+            cand --expiring-within 'Only keys that expire within this long (e.g. 14d)'
+            cand --db 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
+            cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
+            cand --format 'Output format'
+            cand --color 'When to colour the output (NO_COLOR is honoured)'
+            cand --actor 'The operator to record [default: $KEYCTL_ACTOR, else the login name]'
+            cand -q 'Print only the essential value (the secret for create and rotate)'
+            cand --quiet 'Print only the essential value (the secret for create and rotate)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'keyctl;show'= {
+            cand --db 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
+            cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
+            cand --format 'Output format'
+            cand --color 'When to colour the output (NO_COLOR is honoured)'
+            cand --actor 'The operator to record [default: $KEYCTL_ACTOR, else the login name]'
+            cand -q 'Print only the essential value (the secret for create and rotate)'
+            cand --quiet 'Print only the essential value (the secret for create and rotate)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'keyctl;update'= {
+            cand --name 'New name (1-100 characters)'
+            cand --description 'New description ("" removes it)'
+            cand --expires 'New expiry: YYYY-MM-DD, an RFC 3339 time, a duration from now (90d), or never'
+            cand --rate-limit 'New rate limit, N/WINDOW (60/min), or none'
+            cand --quota 'New quota, N/day or N/month, or none'
+            cand --meta 'Set a metadata entry KEY=VALUE (repeatable)'
+            cand --unset-meta 'Remove a metadata entry (repeatable)'
+            cand --db 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
+            cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
+            cand --format 'Output format'
+            cand --color 'When to colour the output (NO_COLOR is honoured)'
+            cand --actor 'The operator to record [default: $KEYCTL_ACTOR, else the login name]'
+            cand -q 'Print only the essential value (the secret for create and rotate)'
+            cand --quiet 'Print only the essential value (the secret for create and rotate)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'keyctl;revoke'= {
+            cand --reason 'Why the key is revoked (kept with the key and in the audit trail)'
+            cand --db 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
+            cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
+            cand --format 'Output format'
+            cand --color 'When to colour the output (NO_COLOR is honoured)'
+            cand --actor 'The operator to record [default: $KEYCTL_ACTOR, else the login name]'
+            cand -y 'Do not ask for confirmation'
+            cand --yes 'Do not ask for confirmation'
+            cand -q 'Print only the essential value (the secret for create and rotate)'
+            cand --quiet 'Print only the essential value (the secret for create and rotate)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'keyctl;rotate'= {
+            cand --grace 'Keep the old key valid this long (e.g. 24h, 7d; at most 30d) instead of revoking it now'
+            cand --db 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
+            cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
+            cand --format 'Output format'
+            cand --color 'When to colour the output (NO_COLOR is honoured)'
+            cand --actor 'The operator to record [default: $KEYCTL_ACTOR, else the login name]'
+            cand -y 'Do not ask for confirmation'
+            cand --yes 'Do not ask for confirmation'
+            cand -q 'Print only the essential value (the secret for create and rotate)'
+            cand --quiet 'Print only the essential value (the secret for create and rotate)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'keyctl;scopes'= {
+            cand --db 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
+            cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
+            cand --format 'Output format'
+            cand --color 'When to colour the output (NO_COLOR is honoured)'
+            cand --actor 'The operator to record [default: $KEYCTL_ACTOR, else the login name]'
+            cand -q 'Print only the essential value (the secret for create and rotate)'
+            cand --quiet 'Print only the essential value (the secret for create and rotate)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'keyctl;completions'= {
+            cand --db 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
+            cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
+            cand --format 'Output format'
+            cand --color 'When to colour the output (NO_COLOR is honoured)'
+            cand --actor 'The operator to record [default: $KEYCTL_ACTOR, else the login name]'
+            cand -q 'Print only the essential value (the secret for create and rotate)'
+            cand --quiet 'Print only the essential value (the secret for create and rotate)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'keyctl;man'= {
+            cand --db 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
+            cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
+            cand --format 'Output format'
+            cand --color 'When to colour the output (NO_COLOR is honoured)'
+            cand --actor 'The operator to record [default: $KEYCTL_ACTOR, else the login name]'
+            cand -q 'Print only the essential value (the secret for create and rotate)'
+            cand --quiet 'Print only the essential value (the secret for create and rotate)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'keyctl;help'= {
+            cand create 'Create a key and print its secret once'
+            cand list 'List keys (never their secrets)'
+            cand show 'Show every field of one key'
+            cand update 'Change a key''s name, description, expiry, limits or metadata'
+            cand revoke 'Revoke a key now (permanent)'
+            cand rotate 'Replace a key by a new one and print the new secret once'
+            cand scopes 'List the scope catalog and the levels'
+            cand completions 'Print the completion script for a shell'
+            cand man 'Print the man page of keyctl or of one command'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'keyctl;help;create'= {
+        }
+        &'keyctl;help;list'= {
+        }
+        &'keyctl;help;show'= {
+        }
+        &'keyctl;help;update'= {
+        }
+        &'keyctl;help;revoke'= {
+        }
+        &'keyctl;help;rotate'= {
+        }
+        &'keyctl;help;scopes'= {
+        }
+        &'keyctl;help;completions'= {
+        }
+        &'keyctl;help;man'= {
+        }
+        &'keyctl;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

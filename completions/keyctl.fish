@@ -1,0 +1,195 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_keyctl_global_optspecs
+    string join \n db= config= format= color= q/quiet actor= h/help V/version
+end
+
+function __fish_keyctl_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_keyctl_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_keyctl_using_subcommand
+    set -l cmd (__fish_keyctl_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c keyctl -n "__fish_keyctl_needs_command" -l db -d 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
+complete -c keyctl -n "__fish_keyctl_needs_command" -l config -d 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]' -r -F
+complete -c keyctl -n "__fish_keyctl_needs_command" -l format -d 'Output format' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c keyctl -n "__fish_keyctl_needs_command" -l color -d 'When to colour the output (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c keyctl -n "__fish_keyctl_needs_command" -l actor -d 'The operator to record [default: $KEYCTL_ACTOR, else the login name]' -r
+complete -c keyctl -n "__fish_keyctl_needs_command" -s q -l quiet -d 'Print only the essential value (the secret for create and rotate)'
+complete -c keyctl -n "__fish_keyctl_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c keyctl -n "__fish_keyctl_needs_command" -s V -l version -d 'Print version'
+complete -c keyctl -n "__fish_keyctl_needs_command" -f -a "create" -d 'Create a key and print its secret once'
+complete -c keyctl -n "__fish_keyctl_needs_command" -f -a "list" -d 'List keys (never their secrets)'
+complete -c keyctl -n "__fish_keyctl_needs_command" -f -a "show" -d 'Show every field of one key'
+complete -c keyctl -n "__fish_keyctl_needs_command" -f -a "update" -d 'Change a key\'s name, description, expiry, limits or metadata'
+complete -c keyctl -n "__fish_keyctl_needs_command" -f -a "revoke" -d 'Revoke a key now (permanent)'
+complete -c keyctl -n "__fish_keyctl_needs_command" -f -a "rotate" -d 'Replace a key by a new one and print the new secret once'
+complete -c keyctl -n "__fish_keyctl_needs_command" -f -a "scopes" -d 'List the scope catalog and the levels'
+complete -c keyctl -n "__fish_keyctl_needs_command" -f -a "completions" -d 'Print the completion script for a shell'
+complete -c keyctl -n "__fish_keyctl_needs_command" -f -a "man" -d 'Print the man page of keyctl or of one command'
+complete -c keyctl -n "__fish_keyctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c keyctl -n "__fish_keyctl_using_subcommand create" -l name -d 'Name of the key (1-100 characters; need not be unique)' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand create" -l scope -d 'A scope to grant, RESOURCE:LEVEL with LEVEL read, write or admin (repeatable)' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand create" -l env -d 'Environment of the key [default: live, or default_env from the config]' -r -f -a "live\t''
+test\t''"
+complete -c keyctl -n "__fish_keyctl_using_subcommand create" -l expires -d 'Expiry: YYYY-MM-DD (00:00 UTC), an RFC 3339 time, a duration (90d, 12h, 4w) or never' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand create" -l description -d 'Free text about the key (at most 1,000 characters)' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand create" -l rate-limit -d 'Rate limit, N/WINDOW: 60/min, 2000/15min, 10/s' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand create" -l quota -d 'Quota of valid calls per calendar day or month (UTC): 1000/day, 50000/month' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand create" -l meta -d 'Metadata entry KEY=VALUE (repeatable)' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand create" -l db -d 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand create" -l config -d 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand create" -l format -d 'Output format' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c keyctl -n "__fish_keyctl_using_subcommand create" -l color -d 'When to colour the output (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c keyctl -n "__fish_keyctl_using_subcommand create" -l actor -d 'The operator to record [default: $KEYCTL_ACTOR, else the login name]' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand create" -l full-access -d 'Grant every scope (the `*` scope)'
+complete -c keyctl -n "__fish_keyctl_using_subcommand create" -s q -l quiet -d 'Print only the essential value (the secret for create and rotate)'
+complete -c keyctl -n "__fish_keyctl_using_subcommand create" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c keyctl -n "__fish_keyctl_using_subcommand create" -s V -l version -d 'Print version'
+complete -c keyctl -n "__fish_keyctl_using_subcommand list" -l status -d 'Which keys by status [default: every key that is not revoked]' -r -f -a "active\t''
+expired\t''
+revoked\t''
+all\t''"
+complete -c keyctl -n "__fish_keyctl_using_subcommand list" -l env -d 'Only keys of this environment' -r -f -a "live\t''
+test\t''"
+complete -c keyctl -n "__fish_keyctl_using_subcommand list" -l scope -d 'Only keys whose scopes satisfy RESOURCE:LEVEL (or `*`)' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand list" -l expiring-within -d 'Only keys that expire within this long (e.g. 14d)' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand list" -l db -d 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand list" -l config -d 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand list" -l format -d 'Output format' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c keyctl -n "__fish_keyctl_using_subcommand list" -l color -d 'When to colour the output (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c keyctl -n "__fish_keyctl_using_subcommand list" -l actor -d 'The operator to record [default: $KEYCTL_ACTOR, else the login name]' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand list" -s q -l quiet -d 'Print only the essential value (the secret for create and rotate)'
+complete -c keyctl -n "__fish_keyctl_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c keyctl -n "__fish_keyctl_using_subcommand list" -s V -l version -d 'Print version'
+complete -c keyctl -n "__fish_keyctl_using_subcommand show" -l db -d 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand show" -l config -d 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand show" -l format -d 'Output format' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c keyctl -n "__fish_keyctl_using_subcommand show" -l color -d 'When to colour the output (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c keyctl -n "__fish_keyctl_using_subcommand show" -l actor -d 'The operator to record [default: $KEYCTL_ACTOR, else the login name]' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand show" -s q -l quiet -d 'Print only the essential value (the secret for create and rotate)'
+complete -c keyctl -n "__fish_keyctl_using_subcommand show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c keyctl -n "__fish_keyctl_using_subcommand show" -s V -l version -d 'Print version'
+complete -c keyctl -n "__fish_keyctl_using_subcommand update" -l name -d 'New name (1-100 characters)' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand update" -l description -d 'New description ("" removes it)' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand update" -l expires -d 'New expiry: YYYY-MM-DD, an RFC 3339 time, a duration from now (90d), or never' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand update" -l rate-limit -d 'New rate limit, N/WINDOW (60/min), or none' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand update" -l quota -d 'New quota, N/day or N/month, or none' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand update" -l meta -d 'Set a metadata entry KEY=VALUE (repeatable)' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand update" -l unset-meta -d 'Remove a metadata entry (repeatable)' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand update" -l db -d 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand update" -l config -d 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand update" -l format -d 'Output format' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c keyctl -n "__fish_keyctl_using_subcommand update" -l color -d 'When to colour the output (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c keyctl -n "__fish_keyctl_using_subcommand update" -l actor -d 'The operator to record [default: $KEYCTL_ACTOR, else the login name]' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand update" -s q -l quiet -d 'Print only the essential value (the secret for create and rotate)'
+complete -c keyctl -n "__fish_keyctl_using_subcommand update" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c keyctl -n "__fish_keyctl_using_subcommand update" -s V -l version -d 'Print version'
+complete -c keyctl -n "__fish_keyctl_using_subcommand revoke" -l reason -d 'Why the key is revoked (kept with the key and in the audit trail)' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand revoke" -l db -d 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand revoke" -l config -d 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand revoke" -l format -d 'Output format' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c keyctl -n "__fish_keyctl_using_subcommand revoke" -l color -d 'When to colour the output (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c keyctl -n "__fish_keyctl_using_subcommand revoke" -l actor -d 'The operator to record [default: $KEYCTL_ACTOR, else the login name]' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand revoke" -s y -l yes -d 'Do not ask for confirmation'
+complete -c keyctl -n "__fish_keyctl_using_subcommand revoke" -s q -l quiet -d 'Print only the essential value (the secret for create and rotate)'
+complete -c keyctl -n "__fish_keyctl_using_subcommand revoke" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c keyctl -n "__fish_keyctl_using_subcommand revoke" -s V -l version -d 'Print version'
+complete -c keyctl -n "__fish_keyctl_using_subcommand rotate" -l grace -d 'Keep the old key valid this long (e.g. 24h, 7d; at most 30d) instead of revoking it now' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand rotate" -l db -d 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand rotate" -l config -d 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand rotate" -l format -d 'Output format' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c keyctl -n "__fish_keyctl_using_subcommand rotate" -l color -d 'When to colour the output (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c keyctl -n "__fish_keyctl_using_subcommand rotate" -l actor -d 'The operator to record [default: $KEYCTL_ACTOR, else the login name]' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand rotate" -s y -l yes -d 'Do not ask for confirmation'
+complete -c keyctl -n "__fish_keyctl_using_subcommand rotate" -s q -l quiet -d 'Print only the essential value (the secret for create and rotate)'
+complete -c keyctl -n "__fish_keyctl_using_subcommand rotate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c keyctl -n "__fish_keyctl_using_subcommand rotate" -s V -l version -d 'Print version'
+complete -c keyctl -n "__fish_keyctl_using_subcommand scopes" -l db -d 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand scopes" -l config -d 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand scopes" -l format -d 'Output format' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c keyctl -n "__fish_keyctl_using_subcommand scopes" -l color -d 'When to colour the output (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c keyctl -n "__fish_keyctl_using_subcommand scopes" -l actor -d 'The operator to record [default: $KEYCTL_ACTOR, else the login name]' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand scopes" -s q -l quiet -d 'Print only the essential value (the secret for create and rotate)'
+complete -c keyctl -n "__fish_keyctl_using_subcommand scopes" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c keyctl -n "__fish_keyctl_using_subcommand scopes" -s V -l version -d 'Print version'
+complete -c keyctl -n "__fish_keyctl_using_subcommand completions" -l db -d 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand completions" -l config -d 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand completions" -l format -d 'Output format' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c keyctl -n "__fish_keyctl_using_subcommand completions" -l color -d 'When to colour the output (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c keyctl -n "__fish_keyctl_using_subcommand completions" -l actor -d 'The operator to record [default: $KEYCTL_ACTOR, else the login name]' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand completions" -s q -l quiet -d 'Print only the essential value (the secret for create and rotate)'
+complete -c keyctl -n "__fish_keyctl_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c keyctl -n "__fish_keyctl_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c keyctl -n "__fish_keyctl_using_subcommand man" -l db -d 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand man" -l config -d 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand man" -l format -d 'Output format' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c keyctl -n "__fish_keyctl_using_subcommand man" -l color -d 'When to colour the output (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c keyctl -n "__fish_keyctl_using_subcommand man" -l actor -d 'The operator to record [default: $KEYCTL_ACTOR, else the login name]' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand man" -s q -l quiet -d 'Print only the essential value (the secret for create and rotate)'
+complete -c keyctl -n "__fish_keyctl_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c keyctl -n "__fish_keyctl_using_subcommand man" -s V -l version -d 'Print version'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate scopes completions man help" -f -a "create" -d 'Create a key and print its secret once'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate scopes completions man help" -f -a "list" -d 'List keys (never their secrets)'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate scopes completions man help" -f -a "show" -d 'Show every field of one key'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate scopes completions man help" -f -a "update" -d 'Change a key\'s name, description, expiry, limits or metadata'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate scopes completions man help" -f -a "revoke" -d 'Revoke a key now (permanent)'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate scopes completions man help" -f -a "rotate" -d 'Replace a key by a new one and print the new secret once'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate scopes completions man help" -f -a "scopes" -d 'List the scope catalog and the levels'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate scopes completions man help" -f -a "completions" -d 'Print the completion script for a shell'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate scopes completions man help" -f -a "man" -d 'Print the man page of keyctl or of one command'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate scopes completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
