@@ -104,6 +104,8 @@ fn help_for_every_command() {
         &["revoke", "--help"],
         &["rotate", "--help"],
         &["scopes", "--help"],
+        &["completions", "--help"],
+        &["man", "--help"],
     ] {
         let run = s.run(cmd);
         assert_eq!(run.code, 0);

@@ -139,3 +139,21 @@ fn a_closed_pipe_is_not_an_error() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn colour_follows_the_choice_and_no_color() {
+    let mut s = fixture();
+    let plain = s.ok(&["list", "--status", "all"]);
+    assert!(!plain.contains('\u{1b}'), "colour on a pipe by default");
+    let always = s.ok(&["list", "--status", "all", "--color", "always"]);
+    assert!(
+        always.contains("\u{1b}[38;5;9m") || always.contains("\u{1b}[31m"),
+        "{always:?}"
+    );
+    assert!(always.contains("revoked"));
+    s.set("NO_COLOR", "1");
+    let auto = s.ok(&["list", "--status", "all", "--color", "auto"]);
+    assert!(!auto.contains('\u{1b}'));
+    let never = s.ok(&["list", "--status", "all", "--color", "never"]);
+    assert_eq!(never, plain);
+}

@@ -9,6 +9,7 @@ mod support;
 mod create;
 mod errors;
 mod generated;
+mod interactive;
 mod list;
 mod revoke;
 mod rotate;

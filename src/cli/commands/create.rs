@@ -3,14 +3,14 @@
 use clap::Args;
 use serde::Serialize;
 
-use crate::cli::Ctx;
-use crate::cli::commands::{SHOWN_ONCE, print_keys_csv, print_secret};
+use crate::cli::commands::{SHOWN_ONCE, print_keys_csv, print_secret, print_secret_box};
+use crate::cli::{Ctx, prompt};
 use crate::error::{Error, ExitCode};
 use crate::key::KeyJson;
 use crate::keyctl::NewKey;
 use crate::limits::{Quota, RateLimit};
 use crate::render::Format;
-use crate::scope::Scope;
+use crate::scope::{Level, Scope};
 use crate::secret::Environment;
 use crate::store::Access;
 use crate::text::{escape, parse_meta};
@@ -65,7 +65,7 @@ struct CreatedJson<'a> {
     secret: &'a str,
 }
 
-pub fn run(ctx: &mut Ctx, args: CreateArgs) -> anyhow::Result<ExitCode> {
+pub fn run(ctx: &mut Ctx, mut args: CreateArgs) -> anyhow::Result<ExitCode> {
     let mut missing = Vec::new();
     if args.name.is_none() {
         missing.push("--name");
@@ -74,14 +74,17 @@ pub fn run(ctx: &mut Ctx, args: CreateArgs) -> anyhow::Result<ExitCode> {
         missing.push("--scope (or --full-access)");
     }
     if !missing.is_empty() {
-        return Err(Error::usage(
-            format!("missing {}", missing.join(" and ")),
-            Some(
-                "for example: keyctl create --name \"Billing sync\" --scope invoices:read"
-                    .to_owned(),
-            ),
-        )
-        .into());
+        if !ctx.interactive() {
+            return Err(Error::usage(
+                format!("missing {}", missing.join(" and ")),
+                Some(
+                    "for example: keyctl create --name \"Billing sync\" --scope invoices:read"
+                        .to_owned(),
+                ),
+            )
+            .into());
+        }
+        ask_for_missing(ctx, &mut args)?;
     }
     // Check every value before the database is opened (or created).
     let now = Clock::from_env()?.now();
@@ -125,6 +128,15 @@ pub fn run(ctx: &mut Ctx, args: CreateArgs) -> anyhow::Result<ExitCode> {
             secret: secret.expose(),
         })?,
         Format::Csv => print_keys_csv(&mut ctx.out, std::slice::from_ref(key), now, Some(secret))?,
+        Format::Table if ctx.out.terminal => {
+            ctx.out.line(&format!(
+                "Created key {} ({}) \"{}\"",
+                key.id,
+                key.prefix,
+                escape(&key.name)
+            ))?;
+            print_secret_box(&mut ctx.out, secret)?;
+        }
         Format::Table => {
             ctx.out.line(&format!(
                 "Created key {} ({}) \"{}\", {}, scopes {}",
@@ -140,4 +152,51 @@ pub fn run(ctx: &mut Ctx, args: CreateArgs) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::Success)
+}
+
+/// Asks for what the command line left out: name, environment, scopes, expiry.
+fn ask_for_missing(ctx: &Ctx, args: &mut CreateArgs) -> Result<(), Error> {
+    if args.name.is_none() {
+        let name = prompt::input("Name of the key", None, |s| {
+            crate::text::validate_name(s).map(drop)
+        })?;
+        args.name = Some(name);
+    }
+    if args.env.is_none() {
+        let default = usize::from(ctx.config.default_env == Environment::Test);
+        let i = prompt::select("Environment", &["live", "test"], default)?;
+        args.env = Some(Environment::ALL[i]);
+    }
+    if args.scopes.is_empty() && !args.full_access {
+        let mut items: Vec<String> = Vec::new();
+        for r in ctx.config.catalog.resources() {
+            for level in Level::ALL {
+                items.push(format!("{r}:{level}"));
+            }
+        }
+        items.push("* (full access)".to_owned());
+        loop {
+            let chosen = prompt::multi_select("Scopes (space to select, enter to accept)", &items)?;
+            if chosen.is_empty() {
+                ctx.note("a key needs at least one scope");
+                continue;
+            }
+            for i in chosen {
+                if i == items.len() - 1 {
+                    args.full_access = true;
+                } else {
+                    args.scopes.push(items[i].clone());
+                }
+            }
+            break;
+        }
+    }
+    if args.expires.is_none() {
+        let now = Clock::from_env()?.now();
+        let when = prompt::input("Expires (YYYY-MM-DD, 90d, never)", Some("never"), |s| {
+            parse_expiry(s, now).map(drop)
+        })?;
+        args.expires = Some(when);
+    }
+    Ok(())
 }

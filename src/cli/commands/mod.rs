@@ -147,6 +147,22 @@ pub fn print_secret(out: &mut Output, secret: &Secret) -> io::Result<()> {
     Ok(())
 }
 
+/// On a terminal: the secret in a box with the warning inside it.
+pub fn print_secret_box(out: &mut Output, secret: &Secret) -> io::Result<()> {
+    let warning = "Shown only once: keyctl keeps only its hash. Store it now.";
+    let width = secret.expose().len().max(warning.len()) + 4;
+    let bar = "─".repeat(width);
+    let row = |s: &str| format!("│  {s:<w$}  │", w = width - 4);
+    out.line(&format!("┌{bar}┐"))?;
+    let secret_row = row(secret.expose());
+    let painted = out.paint(&secret_row, Paint::Bold);
+    out.line(&painted)?;
+    let warning_row = row(warning);
+    let painted = out.paint(&warning_row, Paint::Yellow);
+    out.line(&painted)?;
+    out.line(&format!("└{bar}┘"))
+}
+
 /// The warning that goes with a secret shown once.
 pub const SHOWN_ONCE: &str =
     "warning: this secret is shown only once; keyctl keeps only its hash. Store it now.";

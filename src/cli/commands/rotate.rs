@@ -5,7 +5,9 @@ use serde::Serialize;
 
 use crate::cli::Ctx;
 use crate::cli::commands::revoke::confirm_or_refuse;
-use crate::cli::commands::{KEY_CSV_HEADER, SHOWN_ONCE, key_csv_row, print_secret};
+use crate::cli::commands::{
+    KEY_CSV_HEADER, SHOWN_ONCE, key_csv_row, print_secret, print_secret_box,
+};
 use crate::error::ExitCode;
 use crate::key::KeyJson;
 use crate::render::{Format, csv_io};
@@ -119,9 +121,13 @@ pub fn run(ctx: &mut Ctx, args: &RotateArgs) -> anyhow::Result<ExitCode> {
                 new.prefix,
                 new.expires_at.map_or_else(|| "never".to_owned(), rfc3339)
             ))?;
-            print_secret(&mut ctx.out, secret)?;
-            ctx.out.flush()?;
-            ctx.note(SHOWN_ONCE);
+            if ctx.out.terminal {
+                print_secret_box(&mut ctx.out, secret)?;
+            } else {
+                print_secret(&mut ctx.out, secret)?;
+                ctx.out.flush()?;
+                ctx.note(SHOWN_ONCE);
+            }
         }
     }
     Ok(ExitCode::Success)
