@@ -38,6 +38,9 @@ Register-ArgumentCompleter -Native -CommandName 'keyctl' -ScriptBlock {
             [CompletionResult]::new('update', 'update', [CompletionResultType]::ParameterValue, 'Change a key''s name, description, expiry, limits or metadata')
             [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Revoke a key now (permanent)')
             [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'Replace a key by a new one and print the new secret once')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a presented key (read from standard input)')
+            [CompletionResult]::new('usage', 'usage', [CompletionResultType]::ParameterValue, 'Show request statistics of a key, or totals per key')
+            [CompletionResult]::new('ingest', 'ingest', [CompletionResultType]::ParameterValue, 'Import request records (JSON Lines) from a gateway log')
             [CompletionResult]::new('scopes', 'scopes', [CompletionResultType]::ParameterValue, 'List the scope catalog and the levels')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the completion script for a shell')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page of keyctl or of one command')
@@ -154,6 +157,59 @@ Register-ArgumentCompleter -Native -CommandName 'keyctl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'keyctl;verify' {
+            [CompletionResult]::new('--scope', '--scope', [CompletionResultType]::ParameterName, 'A scope the key must grant, RESOURCE:LEVEL (repeatable)')
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'The environment the key must belong to')
+            [CompletionResult]::new('--method', '--method', [CompletionResultType]::ParameterName, 'The request''s HTTP method (recorded; with --path, derives the scope)')
+            [CompletionResult]::new('--path', '--path', [CompletionResultType]::ParameterName, 'The request''s path (recorded; with --method, derives the scope)')
+            [CompletionResult]::new('--ip', '--ip', [CompletionResultType]::ParameterName, 'The client''s IP address (recorded)')
+            [CompletionResult]::new('--user-agent', '--user-agent', [CompletionResultType]::ParameterName, 'The client''s user agent (recorded)')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output (NO_COLOR is honoured)')
+            [CompletionResult]::new('--actor', '--actor', [CompletionResultType]::ParameterName, 'The operator to record [default: $KEYCTL_ACTOR, else the login name]')
+            [CompletionResult]::new('--no-record', '--no-record', [CompletionResultType]::ParameterName, 'Write nothing: no request, no usage, no limit consumed, no audit event')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only the essential value (the secret for create and rotate)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only the essential value (the secret for create and rotate)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'keyctl;usage' {
+            [CompletionResult]::new('--days', '--days', [CompletionResultType]::ParameterName, 'The last N days, today included [default: 30]')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Start of the window: YYYY-MM-DD, RFC 3339, or a duration ago (7d)')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'End of the window (exclusive) [default: now]')
+            [CompletionResult]::new('--recent', '--recent', [CompletionResultType]::ParameterName, 'How many of the latest calls to list')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output (NO_COLOR is honoured)')
+            [CompletionResult]::new('--actor', '--actor', [CompletionResultType]::ParameterName, 'The operator to record [default: $KEYCTL_ACTOR, else the login name]')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only the essential value (the secret for create and rotate)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only the essential value (the secret for create and rotate)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'keyctl;ingest' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output (NO_COLOR is honoured)')
+            [CompletionResult]::new('--actor', '--actor', [CompletionResultType]::ParameterName, 'The operator to record [default: $KEYCTL_ACTOR, else the login name]')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only the essential value (the secret for create and rotate)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only the essential value (the secret for create and rotate)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'keyctl;scopes' {
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]')
@@ -203,6 +259,9 @@ Register-ArgumentCompleter -Native -CommandName 'keyctl' -ScriptBlock {
             [CompletionResult]::new('update', 'update', [CompletionResultType]::ParameterValue, 'Change a key''s name, description, expiry, limits or metadata')
             [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Revoke a key now (permanent)')
             [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'Replace a key by a new one and print the new secret once')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a presented key (read from standard input)')
+            [CompletionResult]::new('usage', 'usage', [CompletionResultType]::ParameterValue, 'Show request statistics of a key, or totals per key')
+            [CompletionResult]::new('ingest', 'ingest', [CompletionResultType]::ParameterValue, 'Import request records (JSON Lines) from a gateway log')
             [CompletionResult]::new('scopes', 'scopes', [CompletionResultType]::ParameterValue, 'List the scope catalog and the levels')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the completion script for a shell')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page of keyctl or of one command')
@@ -225,6 +284,15 @@ Register-ArgumentCompleter -Native -CommandName 'keyctl' -ScriptBlock {
             break
         }
         'keyctl;help;rotate' {
+            break
+        }
+        'keyctl;help;verify' {
+            break
+        }
+        'keyctl;help;usage' {
+            break
+        }
+        'keyctl;help;ingest' {
             break
         }
         'keyctl;help;scopes' {

@@ -35,6 +35,9 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand update 'Change a key''s name, description, expiry, limits or metadata'
             cand revoke 'Revoke a key now (permanent)'
             cand rotate 'Replace a key by a new one and print the new secret once'
+            cand verify 'Check a presented key (read from standard input)'
+            cand usage 'Show request statistics of a key, or totals per key'
+            cand ingest 'Import request records (JSON Lines) from a gateway log'
             cand scopes 'List the scope catalog and the levels'
             cand completions 'Print the completion script for a shell'
             cand man 'Print the man page of keyctl or of one command'
@@ -144,6 +147,56 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'keyctl;verify'= {
+            cand --scope 'A scope the key must grant, RESOURCE:LEVEL (repeatable)'
+            cand --env 'The environment the key must belong to'
+            cand --method 'The request''s HTTP method (recorded; with --path, derives the scope)'
+            cand --path 'The request''s path (recorded; with --method, derives the scope)'
+            cand --ip 'The client''s IP address (recorded)'
+            cand --user-agent 'The client''s user agent (recorded)'
+            cand --db 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
+            cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
+            cand --format 'Output format'
+            cand --color 'When to colour the output (NO_COLOR is honoured)'
+            cand --actor 'The operator to record [default: $KEYCTL_ACTOR, else the login name]'
+            cand --no-record 'Write nothing: no request, no usage, no limit consumed, no audit event'
+            cand -q 'Print only the essential value (the secret for create and rotate)'
+            cand --quiet 'Print only the essential value (the secret for create and rotate)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'keyctl;usage'= {
+            cand --days 'The last N days, today included [default: 30]'
+            cand --since 'Start of the window: YYYY-MM-DD, RFC 3339, or a duration ago (7d)'
+            cand --until 'End of the window (exclusive) [default: now]'
+            cand --recent 'How many of the latest calls to list'
+            cand --db 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
+            cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
+            cand --format 'Output format'
+            cand --color 'When to colour the output (NO_COLOR is honoured)'
+            cand --actor 'The operator to record [default: $KEYCTL_ACTOR, else the login name]'
+            cand -q 'Print only the essential value (the secret for create and rotate)'
+            cand --quiet 'Print only the essential value (the secret for create and rotate)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'keyctl;ingest'= {
+            cand --db 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
+            cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
+            cand --format 'Output format'
+            cand --color 'When to colour the output (NO_COLOR is honoured)'
+            cand --actor 'The operator to record [default: $KEYCTL_ACTOR, else the login name]'
+            cand -q 'Print only the essential value (the secret for create and rotate)'
+            cand --quiet 'Print only the essential value (the secret for create and rotate)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'keyctl;scopes'= {
             cand --db 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
             cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
@@ -190,6 +243,9 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand update 'Change a key''s name, description, expiry, limits or metadata'
             cand revoke 'Revoke a key now (permanent)'
             cand rotate 'Replace a key by a new one and print the new secret once'
+            cand verify 'Check a presented key (read from standard input)'
+            cand usage 'Show request statistics of a key, or totals per key'
+            cand ingest 'Import request records (JSON Lines) from a gateway log'
             cand scopes 'List the scope catalog and the levels'
             cand completions 'Print the completion script for a shell'
             cand man 'Print the man page of keyctl or of one command'
@@ -206,6 +262,12 @@ set edit:completion:arg-completer[keyctl] = {|@words|
         &'keyctl;help;revoke'= {
         }
         &'keyctl;help;rotate'= {
+        }
+        &'keyctl;help;verify'= {
+        }
+        &'keyctl;help;usage'= {
+        }
+        &'keyctl;help;ingest'= {
         }
         &'keyctl;help;scopes'= {
         }

@@ -42,6 +42,9 @@ complete -c keyctl -n "__fish_keyctl_needs_command" -f -a "show" -d 'Show every 
 complete -c keyctl -n "__fish_keyctl_needs_command" -f -a "update" -d 'Change a key\'s name, description, expiry, limits or metadata'
 complete -c keyctl -n "__fish_keyctl_needs_command" -f -a "revoke" -d 'Revoke a key now (permanent)'
 complete -c keyctl -n "__fish_keyctl_needs_command" -f -a "rotate" -d 'Replace a key by a new one and print the new secret once'
+complete -c keyctl -n "__fish_keyctl_needs_command" -f -a "verify" -d 'Check a presented key (read from standard input)'
+complete -c keyctl -n "__fish_keyctl_needs_command" -f -a "usage" -d 'Show request statistics of a key, or totals per key'
+complete -c keyctl -n "__fish_keyctl_needs_command" -f -a "ingest" -d 'Import request records (JSON Lines) from a gateway log'
 complete -c keyctl -n "__fish_keyctl_needs_command" -f -a "scopes" -d 'List the scope catalog and the levels'
 complete -c keyctl -n "__fish_keyctl_needs_command" -f -a "completions" -d 'Print the completion script for a shell'
 complete -c keyctl -n "__fish_keyctl_needs_command" -f -a "man" -d 'Print the man page of keyctl or of one command'
@@ -147,6 +150,54 @@ complete -c keyctl -n "__fish_keyctl_using_subcommand rotate" -s y -l yes -d 'Do
 complete -c keyctl -n "__fish_keyctl_using_subcommand rotate" -s q -l quiet -d 'Print only the essential value (the secret for create and rotate)'
 complete -c keyctl -n "__fish_keyctl_using_subcommand rotate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c keyctl -n "__fish_keyctl_using_subcommand rotate" -s V -l version -d 'Print version'
+complete -c keyctl -n "__fish_keyctl_using_subcommand verify" -l scope -d 'A scope the key must grant, RESOURCE:LEVEL (repeatable)' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand verify" -l env -d 'The environment the key must belong to' -r -f -a "live\t''
+test\t''"
+complete -c keyctl -n "__fish_keyctl_using_subcommand verify" -l method -d 'The request\'s HTTP method (recorded; with --path, derives the scope)' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand verify" -l path -d 'The request\'s path (recorded; with --method, derives the scope)' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand verify" -l ip -d 'The client\'s IP address (recorded)' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand verify" -l user-agent -d 'The client\'s user agent (recorded)' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand verify" -l db -d 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand verify" -l config -d 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand verify" -l format -d 'Output format' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c keyctl -n "__fish_keyctl_using_subcommand verify" -l color -d 'When to colour the output (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c keyctl -n "__fish_keyctl_using_subcommand verify" -l actor -d 'The operator to record [default: $KEYCTL_ACTOR, else the login name]' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand verify" -l no-record -d 'Write nothing: no request, no usage, no limit consumed, no audit event'
+complete -c keyctl -n "__fish_keyctl_using_subcommand verify" -s q -l quiet -d 'Print only the essential value (the secret for create and rotate)'
+complete -c keyctl -n "__fish_keyctl_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c keyctl -n "__fish_keyctl_using_subcommand verify" -s V -l version -d 'Print version'
+complete -c keyctl -n "__fish_keyctl_using_subcommand usage" -l days -d 'The last N days, today included [default: 30]' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand usage" -l since -d 'Start of the window: YYYY-MM-DD, RFC 3339, or a duration ago (7d)' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand usage" -l until -d 'End of the window (exclusive) [default: now]' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand usage" -l recent -d 'How many of the latest calls to list' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand usage" -l db -d 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand usage" -l config -d 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand usage" -l format -d 'Output format' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c keyctl -n "__fish_keyctl_using_subcommand usage" -l color -d 'When to colour the output (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c keyctl -n "__fish_keyctl_using_subcommand usage" -l actor -d 'The operator to record [default: $KEYCTL_ACTOR, else the login name]' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand usage" -s q -l quiet -d 'Print only the essential value (the secret for create and rotate)'
+complete -c keyctl -n "__fish_keyctl_using_subcommand usage" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c keyctl -n "__fish_keyctl_using_subcommand usage" -s V -l version -d 'Print version'
+complete -c keyctl -n "__fish_keyctl_using_subcommand ingest" -l db -d 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand ingest" -l config -d 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand ingest" -l format -d 'Output format' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c keyctl -n "__fish_keyctl_using_subcommand ingest" -l color -d 'When to colour the output (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c keyctl -n "__fish_keyctl_using_subcommand ingest" -l actor -d 'The operator to record [default: $KEYCTL_ACTOR, else the login name]' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand ingest" -s q -l quiet -d 'Print only the essential value (the secret for create and rotate)'
+complete -c keyctl -n "__fish_keyctl_using_subcommand ingest" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c keyctl -n "__fish_keyctl_using_subcommand ingest" -s V -l version -d 'Print version'
 complete -c keyctl -n "__fish_keyctl_using_subcommand scopes" -l db -d 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand scopes" -l config -d 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand scopes" -l format -d 'Output format' -r -f -a "table\t''
@@ -183,13 +234,16 @@ complete -c keyctl -n "__fish_keyctl_using_subcommand man" -l actor -d 'The oper
 complete -c keyctl -n "__fish_keyctl_using_subcommand man" -s q -l quiet -d 'Print only the essential value (the secret for create and rotate)'
 complete -c keyctl -n "__fish_keyctl_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c keyctl -n "__fish_keyctl_using_subcommand man" -s V -l version -d 'Print version'
-complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate scopes completions man help" -f -a "create" -d 'Create a key and print its secret once'
-complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate scopes completions man help" -f -a "list" -d 'List keys (never their secrets)'
-complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate scopes completions man help" -f -a "show" -d 'Show every field of one key'
-complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate scopes completions man help" -f -a "update" -d 'Change a key\'s name, description, expiry, limits or metadata'
-complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate scopes completions man help" -f -a "revoke" -d 'Revoke a key now (permanent)'
-complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate scopes completions man help" -f -a "rotate" -d 'Replace a key by a new one and print the new secret once'
-complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate scopes completions man help" -f -a "scopes" -d 'List the scope catalog and the levels'
-complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate scopes completions man help" -f -a "completions" -d 'Print the completion script for a shell'
-complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate scopes completions man help" -f -a "man" -d 'Print the man page of keyctl or of one command'
-complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate scopes completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest scopes completions man help" -f -a "create" -d 'Create a key and print its secret once'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest scopes completions man help" -f -a "list" -d 'List keys (never their secrets)'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest scopes completions man help" -f -a "show" -d 'Show every field of one key'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest scopes completions man help" -f -a "update" -d 'Change a key\'s name, description, expiry, limits or metadata'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest scopes completions man help" -f -a "revoke" -d 'Revoke a key now (permanent)'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest scopes completions man help" -f -a "rotate" -d 'Replace a key by a new one and print the new secret once'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest scopes completions man help" -f -a "verify" -d 'Check a presented key (read from standard input)'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest scopes completions man help" -f -a "usage" -d 'Show request statistics of a key, or totals per key'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest scopes completions man help" -f -a "ingest" -d 'Import request records (JSON Lines) from a gateway log'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest scopes completions man help" -f -a "scopes" -d 'List the scope catalog and the levels'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest scopes completions man help" -f -a "completions" -d 'Print the completion script for a shell'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest scopes completions man help" -f -a "man" -d 'Print the man page of keyctl or of one command'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest scopes completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

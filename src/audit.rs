@@ -34,6 +34,14 @@ pub mod action {
     pub const KEY_UPDATED: &str = "key.updated";
     pub const KEY_REVOKED: &str = "key.revoked";
     pub const KEY_ROTATED: &str = "key.rotated";
+    /// A verification refused with a 401 outcome.
+    pub const VERIFY_FAILED: &str = "verify.failed";
+    /// A verification refused for its scope (403).
+    pub const VERIFY_FORBIDDEN: &str = "verify.forbidden";
+    /// A verification refused by a rate limit, quota or plan (429).
+    pub const VERIFY_LIMITED: &str = "verify.limited";
+    /// A gateway log brought in by `ingest`.
+    pub const INGEST: &str = "requests.ingested";
 }
 
 /// The fields of one entry that its hash covers, in canonical order.
@@ -77,40 +85,63 @@ pub fn canonical_details(details: &Value) -> String {
     details.to_string()
 }
 
+/// One event to append.
+#[derive(Debug, Clone, Copy)]
+pub struct Event<'a> {
+    pub ts: Timestamp,
+    pub actor: &'a str,
+    pub action: &'a str,
+    pub key_id: Option<&'a str>,
+    pub key_prefix: Option<&'a str>,
+    pub details: &'a Value,
+}
+
+impl<'a> Event<'a> {
+    /// An event about a key.
+    #[must_use]
+    pub fn about(
+        key: &'a Key,
+        ts: Timestamp,
+        actor: &'a str,
+        action: &'a str,
+        details: &'a Value,
+    ) -> Self {
+        Event {
+            ts,
+            actor,
+            action,
+            key_id: Some(&key.id),
+            key_prefix: Some(&key.prefix),
+            details,
+        }
+    }
+}
+
 /// Appends one event to the chain inside the caller's transaction.
-pub fn append(
-    q: &mut dyn Queries,
-    ts: Timestamp,
-    actor: &str,
-    action: &str,
-    key: Option<&Key>,
-    details: &Value,
-) -> Result<AuditRow> {
+pub fn append(q: &mut dyn Queries, e: &Event<'_>) -> Result<AuditRow> {
     let (seq, prev_hash) = match q.audit_tail()? {
         Some((seq, hash)) => (seq + 1, hash),
         None => (1, GENESIS_HASH.to_owned()),
     };
-    let key_id = key.map(|k| k.id.as_str());
-    let key_prefix = key.map(|k| k.prefix.as_str());
     let hash = Entry {
         seq,
-        ts,
-        actor,
-        action,
-        key_id,
-        key_prefix,
-        details,
+        ts: e.ts,
+        actor: e.actor,
+        action: e.action,
+        key_id: e.key_id,
+        key_prefix: e.key_prefix,
+        details: e.details,
         prev_hash: &prev_hash,
     }
     .hash();
     let row = AuditRow {
         seq,
-        ts,
-        actor: actor.to_owned(),
-        action: action.to_owned(),
-        key_id: key_id.map(str::to_owned),
-        key_prefix: key_prefix.map(str::to_owned),
-        details: canonical_details(details),
+        ts: e.ts,
+        actor: e.actor.to_owned(),
+        action: e.action.to_owned(),
+        key_id: e.key_id.map(str::to_owned),
+        key_prefix: e.key_prefix.map(str::to_owned),
+        details: canonical_details(e.details),
         prev_hash,
         hash,
     };

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use chrono::TimeDelta;
 use serde_json::{Value, json};
 
-use crate::audit::{self, action};
+use crate::audit::{self, Event, action};
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::key::{Key, Status, looks_like_key_id, new_key_id};
@@ -170,6 +170,11 @@ impl Keyctl {
         &self.actor
     }
 
+    /// The store, for operations defined in other modules.
+    pub(crate) fn store_mut(&mut self) -> &mut Store {
+        &mut self.store
+    }
+
     /// Makes a key and returns it with its secret.
     pub fn create(&mut self, new: NewKey) -> Result<Created> {
         let now = self.now();
@@ -219,13 +224,10 @@ impl Keyctl {
                 metadata: new.metadata,
             };
             q.insert_key(&key, &secret.hash())?;
+            let details = created_details(&key);
             audit::append(
                 q,
-                now,
-                &actor,
-                action::KEY_CREATED,
-                Some(&key),
-                &created_details(&key),
+                &Event::about(&key, now, &actor, action::KEY_CREATED, &details),
             )?;
             Ok(key)
         })?;
@@ -369,13 +371,10 @@ impl Keyctl {
 
             if !changed.is_empty() {
                 q.update_key(&key)?;
+                let details = json!({ "changes": diff });
                 audit::append(
                     q,
-                    now,
-                    &actor,
-                    action::KEY_UPDATED,
-                    Some(&key),
-                    &json!({ "changes": diff }),
+                    &Event::about(&key, now, &actor, action::KEY_UPDATED, &details),
                 )?;
             }
             Ok(Updated { key, changed })
@@ -401,13 +400,10 @@ impl Keyctl {
             key.revoked_by = Some(actor.clone());
             key.revoke_reason = reason;
             q.update_key(&key)?;
+            let details = json!({ "reason": key.revoke_reason });
             audit::append(
                 q,
-                now,
-                &actor,
-                action::KEY_REVOKED,
-                Some(&key),
-                &json!({ "reason": key.revoke_reason }),
+                &Event::about(&key, now, &actor, action::KEY_REVOKED, &details),
             )?;
             Ok(Revoked {
                 key,
@@ -490,17 +486,18 @@ impl Keyctl {
                 }
             }
             q.update_key(&old)?;
+            let details = json!({
+                "new_key_id": new.id,
+                "new_prefix": new.prefix,
+                "old_valid_until": if grace.is_some() {
+                    json!(old.expires_at.map(rfc3339))
+                } else {
+                    json!(rfc3339(now))
+                },
+            });
             audit::append(
                 q,
-                now,
-                &actor,
-                action::KEY_ROTATED,
-                Some(&old),
-                &json!({
-                    "new_key_id": new.id,
-                    "new_prefix": new.prefix,
-                    "old_valid_until": if grace.is_some() { json!(old.expires_at.map(rfc3339)) } else { json!(rfc3339(now)) },
-                }),
+                &Event::about(&old, now, &actor, action::KEY_ROTATED, &details),
             )?;
             Ok(Rotated { old, new, secret })
         })

@@ -41,6 +41,8 @@ pub mod secret;
 pub mod store;
 pub mod text;
 pub mod time;
+pub mod usage;
+pub mod verify;
 
 pub use config::{Config, EnvVars};
 pub use error::{Error, ExitCode, Result};
@@ -53,3 +55,5 @@ pub use scope::{Catalog, Level, Scope, ScopeSet};
 pub use secret::{Environment, Secret, SecretHash};
 pub use store::Store;
 pub use time::{Clock, Timestamp};
+pub use usage::{IngestSummary, UsageReport, Window};
+pub use verify::{Outcome, Verification, VerifyRequest};

@@ -71,6 +71,50 @@ pub fn escape_json_c1(json: String) -> String {
     out
 }
 
+/// Replaces the random part of anything shaped like a secret with `…`,
+/// keeping its displayed prefix: for messages that quote user input which
+/// keyctl did not write itself (argument errors from the parser).
+#[must_use]
+pub fn redact_secrets(s: &str) -> Cow<'_, str> {
+    let bytes = s.as_bytes();
+    let mut out: Option<String> = None;
+    let mut copied = 0;
+    let mut i = 0;
+    while let Some(pos) = find_env_marker(&bytes[i..]) {
+        let at = i + pos; // index of the '_' before live/test
+        let random_at = at + 6;
+        let prefix_start = bytes[..at]
+            .iter()
+            .rposition(|b| !(b.is_ascii_lowercase() || b.is_ascii_digit()))
+            .map_or(0, |p| p + 1);
+        let tail = bytes[random_at..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric())
+            .count();
+        let plausible = (2..=10).contains(&(at - prefix_start)) && tail >= 12;
+        if plausible {
+            let keep = random_at + crate::secret::DISPLAY_RANDOM_LEN.min(tail);
+            let o = out.get_or_insert_with(|| String::with_capacity(s.len()));
+            o.push_str(&s[copied..keep]);
+            o.push('…');
+            copied = random_at + tail;
+        }
+        i = random_at;
+    }
+    match out {
+        None => Cow::Borrowed(s),
+        Some(mut o) => {
+            o.push_str(&s[copied..]);
+            Cow::Owned(o)
+        }
+    }
+}
+
+/// The position of the next `_live_` or `_test_`.
+fn find_env_marker(b: &[u8]) -> Option<usize> {
+    b.windows(6).position(|w| w == b"_live_" || w == b"_test_")
+}
+
 /// Validates a key name: trimmed, 1–100 characters, no control characters.
 /// Returns the trimmed name.
 pub fn validate_name(raw: &str) -> Result<String> {
@@ -178,6 +222,26 @@ mod tests {
     fn json_c1_is_escaped() {
         let json = serde_json::to_string("x\u{9b}y\u{1b}").unwrap();
         assert_eq!(escape_json_c1(json), "\"x\\u009by\\u001b\"");
+    }
+
+    #[test]
+    fn secrets_in_messages_are_cut_to_their_prefix() {
+        let secret = crate::secret::Secret::generate(
+            &crate::secret::KeyPrefix::default(),
+            crate::secret::Environment::Live,
+        )
+        .unwrap();
+        let msg = format!("error: unexpected argument '{}' found", secret.expose());
+        let red = redact_secrets(&msg);
+        assert_eq!(
+            red,
+            format!(
+                "error: unexpected argument '{}…' found",
+                secret.display_prefix()
+            )
+        );
+        assert_eq!(redact_secrets("key sk_live_ short"), "key sk_live_ short");
+        assert_eq!(redact_secrets("plain text"), "plain text");
     }
 
     #[test]

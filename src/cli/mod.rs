@@ -90,6 +90,9 @@ pub enum Command {
     Update(commands::update::UpdateArgs),
     Revoke(commands::revoke::RevokeArgs),
     Rotate(commands::rotate::RotateArgs),
+    Verify(commands::verify::VerifyArgs),
+    Usage(commands::usage::UsageArgs),
+    Ingest(commands::ingest::IngestArgs),
     Scopes(commands::scopes::ScopesArgs),
     Completions(commands::completions::CompletionsArgs),
     Man(commands::man::ManArgs),
@@ -150,11 +153,16 @@ where
 }
 
 fn clap_exit(e: &clap::Error) -> ExitCode {
-    let _ = e.print();
-    match e.exit_code() {
-        0 => ExitCode::Success,
-        _ => ExitCode::Usage,
+    if e.exit_code() == 0 {
+        // --help and --version: print as clap renders them (with styling on a terminal).
+        let _ = e.print();
+        return ExitCode::Success;
     }
+    // An argument error quotes the offending argument, which may be a secret
+    // pasted in the wrong place: keep only its displayed prefix.
+    let rendered = e.render().to_string();
+    let _ = write!(io::stderr(), "{}", text::redact_secrets(&rendered));
+    ExitCode::Usage
 }
 
 fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -174,6 +182,9 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Update(args) => commands::update::run(&mut ctx, &args),
         Command::Revoke(args) => commands::revoke::run(&mut ctx, &args),
         Command::Rotate(args) => commands::rotate::run(&mut ctx, &args),
+        Command::Verify(args) => commands::verify::run(&mut ctx, &args),
+        Command::Usage(args) => commands::usage::run(&mut ctx, &args),
+        Command::Ingest(args) => commands::ingest::run(&mut ctx, &args),
         Command::Scopes(args) => commands::scopes::run(&mut ctx, &args),
         Command::Completions(args) => commands::completions::run(&mut ctx, &args),
         Command::Man(args) => commands::man::run(&mut ctx, &args),
@@ -199,7 +210,11 @@ fn report(e: &anyhow::Error) -> ExitCode {
         None => format!("{e:#}"),
     };
     let mut stderr = io::stderr().lock();
-    let _ = writeln!(stderr, "error: {}", text::escape(&message));
+    let _ = writeln!(
+        stderr,
+        "error: {}",
+        text::escape(&text::redact_secrets(&message))
+    );
     if let Some(hint) = lib.and_then(Error::hint) {
         let _ = writeln!(stderr, "hint: {hint}");
     }

@@ -90,3 +90,13 @@ pub fn multi_select(prompt: &str, items: &[String]) -> Result<Vec<usize>, Error>
         .interact()
         .map_err(prompt_error)
 }
+
+/// Asks for a secret without echoing it.
+pub fn password(prompt: &str) -> Result<String, Error> {
+    before_prompt();
+    dialoguer::Password::with_theme(&ColorfulTheme::default())
+        .with_prompt(prompt)
+        .allow_empty_password(true)
+        .interact()
+        .map_err(prompt_error)
+}

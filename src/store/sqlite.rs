@@ -18,8 +18,8 @@ use rusqlite::{
 };
 
 use super::{
-    Access, AuditRow, Backend, Durability, KeyFilter, Queries, RequestTotals, StatusFilter,
-    Transaction, TxKind,
+    Access, AuditRow, Backend, Counter, Durability, KeyFilter, KeyTotals, Queries, RequestRecord,
+    RequestTotals, Source, StatusFilter, Transaction, TxKind,
 };
 use crate::error::{Error, Result};
 use crate::key::Key;
@@ -370,6 +370,30 @@ fn key_from_row(r: &Row<'_>) -> rusqlite::Result<Key> {
     })
 }
 
+fn to_i64(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+fn request_from_row(r: &Row<'_>) -> rusqlite::Result<RequestRecord> {
+    let source: String = r.get(9)?;
+    Ok(RequestRecord {
+        key_id: r.get(0)?,
+        ts: from_unix(r.get(1)?),
+        method: r.get(2)?,
+        path: r.get(3)?,
+        status: r.get(4)?,
+        duration_ms: r.get(5)?,
+        ip: r.get(6)?,
+        user_agent: r.get(7)?,
+        outcome: r.get(8)?,
+        source: if source == "ingest" {
+            Source::Ingest
+        } else {
+            Source::Verify
+        },
+    })
+}
+
 fn metadata_json(key: &Key) -> String {
     // A map of strings always serializes.
     serde_json::to_string(&key.metadata).unwrap_or_else(|_| "{}".to_owned())
@@ -543,6 +567,173 @@ impl Queries for SqliteTx<'_> {
         })
     }
 
+    fn insert_request(&mut self, r: &RequestRecord) -> Result<()> {
+        let mut stmt = self.tx.prepare_cached(
+            "INSERT INTO requests (key_id, ts, method, path, status, duration_ms, ip, \
+             user_agent, outcome, source) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        )?;
+        stmt.execute(params![
+            r.key_id,
+            r.ts.timestamp(),
+            r.method,
+            r.path,
+            r.status,
+            r.duration_ms,
+            r.ip,
+            r.user_agent,
+            r.outcome,
+            r.source.as_str(),
+        ])?;
+        Ok(())
+    }
+
+    fn add_daily(&mut self, key_id: &str, day: i64, status: u16, n: u64) -> Result<()> {
+        let mut stmt = self.tx.prepare_cached(
+            "INSERT INTO usage_daily (key_id, day, status, count) VALUES (?1, ?2, ?3, ?4) \
+             ON CONFLICT (key_id, day, status) DO UPDATE SET count = count + excluded.count",
+        )?;
+        stmt.execute(params![key_id, day, status, to_i64(n)])?;
+        Ok(())
+    }
+
+    fn add_endpoint(&mut self, key_id: &str, day: i64, endpoint: &str, n: u64) -> Result<()> {
+        let mut stmt = self.tx.prepare_cached(
+            "INSERT INTO usage_endpoints (key_id, day, endpoint, count) VALUES (?1, ?2, ?3, ?4) \
+             ON CONFLICT (key_id, day, endpoint) DO UPDATE SET count = count + excluded.count",
+        )?;
+        stmt.execute(params![key_id, day, endpoint, to_i64(n)])?;
+        Ok(())
+    }
+
+    fn set_last_used(&mut self, key_id: &str, at: Timestamp) -> Result<()> {
+        let mut stmt = self
+            .tx
+            .prepare_cached("UPDATE keys SET last_used_at = ?2 WHERE id = ?1")?;
+        stmt.execute(params![key_id, at.timestamp()])?;
+        Ok(())
+    }
+
+    fn counter(&mut self, scope: &str, kind: &str) -> Result<Option<Counter>> {
+        let mut stmt = self.tx.prepare_cached(
+            "SELECT window_start, count FROM limit_counters WHERE scope = ?1 AND kind = ?2",
+        )?;
+        Ok(stmt
+            .query_row(params![scope, kind], |r| {
+                Ok(Counter {
+                    window_start: r.get(0)?,
+                    count: u64::try_from(r.get::<_, i64>(1)?).unwrap_or(0),
+                })
+            })
+            .optional()?)
+    }
+
+    fn put_counter(&mut self, scope: &str, kind: &str, counter: Counter) -> Result<()> {
+        let mut stmt = self.tx.prepare_cached(
+            "INSERT INTO limit_counters (scope, kind, window_start, count) VALUES (?1, ?2, ?3, ?4) \
+             ON CONFLICT (scope, kind) DO UPDATE SET window_start = excluded.window_start, \
+             count = excluded.count",
+        )?;
+        stmt.execute(params![
+            scope,
+            kind,
+            counter.window_start,
+            to_i64(counter.count)
+        ])?;
+        Ok(())
+    }
+
+    fn daily_usage(
+        &mut self,
+        key_id: &str,
+        from_day: i64,
+        to_day: i64,
+    ) -> Result<Vec<(i64, u16, u64)>> {
+        let mut stmt = self.tx.prepare_cached(
+            "SELECT day, status, count FROM usage_daily \
+             WHERE key_id = ?1 AND day BETWEEN ?2 AND ?3 ORDER BY day, status",
+        )?;
+        let rows = stmt
+            .query_map(params![key_id, from_day, to_day], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    u64::try_from(r.get::<_, i64>(2)?).unwrap_or(0),
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    fn top_endpoints(
+        &mut self,
+        key_id: &str,
+        from_day: i64,
+        to_day: i64,
+        limit: usize,
+    ) -> Result<Vec<(String, u64)>> {
+        let mut stmt = self.tx.prepare_cached(
+            "SELECT endpoint, sum(count) AS n FROM usage_endpoints \
+             WHERE key_id = ?1 AND day BETWEEN ?2 AND ?3 \
+             GROUP BY endpoint ORDER BY n DESC, endpoint LIMIT ?4",
+        )?;
+        let rows = stmt
+            .query_map(
+                params![key_id, from_day, to_day, to_i64(limit as u64)],
+                |r| Ok((r.get(0)?, u64::try_from(r.get::<_, i64>(1)?).unwrap_or(0))),
+            )?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    fn recent_requests(
+        &mut self,
+        key_id: &str,
+        since: Timestamp,
+        until: Timestamp,
+        limit: usize,
+    ) -> Result<Vec<RequestRecord>> {
+        let mut stmt = self.tx.prepare_cached(
+            "SELECT key_id, ts, method, path, status, duration_ms, ip, user_agent, outcome, source \
+             FROM requests WHERE key_id = ?1 AND ts >= ?2 AND ts < ?3 \
+             ORDER BY ts DESC, seq DESC LIMIT ?4",
+        )?;
+        let rows = stmt
+            .query_map(
+                params![
+                    key_id,
+                    since.timestamp(),
+                    until.timestamp(),
+                    to_i64(limit as u64)
+                ],
+                request_from_row,
+            )?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    fn totals_by_key(&mut self, from_day: i64, to_day: i64) -> Result<Vec<KeyTotals>> {
+        let mut stmt = self.tx.prepare_cached(
+            "SELECT t.key_id, k.name, k.prefix, k.last_used_at, t.n, t.errors FROM \
+             (SELECT key_id, sum(count) AS n, \
+                     sum(CASE WHEN status >= 400 THEN count ELSE 0 END) AS errors \
+              FROM usage_daily WHERE day BETWEEN ?1 AND ?2 GROUP BY key_id) AS t \
+             JOIN keys AS k ON k.id = t.key_id ORDER BY t.n DESC, k.created_at, k.seq",
+        )?;
+        let rows = stmt
+            .query_map(params![from_day, to_day], |r| {
+                Ok(KeyTotals {
+                    key_id: r.get(0)?,
+                    name: r.get(1)?,
+                    prefix: r.get(2)?,
+                    last_used_at: r.get::<_, Option<i64>>(3)?.map(from_unix),
+                    requests: u64::try_from(r.get::<_, i64>(4)?).unwrap_or(0),
+                    errors: u64::try_from(r.get::<_, i64>(5)?).unwrap_or(0),
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
     fn audit_tail(&mut self) -> Result<Option<(i64, String)>> {
         let mut stmt = self
             .tx
@@ -597,7 +788,8 @@ mod tests {
                 "keys",
                 "limit_counters",
                 "requests",
-                "usage_daily"
+                "usage_daily",
+                "usage_endpoints"
             ]
         );
         let v: i64 = conn

@@ -17,3 +17,5 @@ mod scopes;
 mod show;
 mod storage;
 mod update;
+mod usage;
+mod verify;

@@ -13,6 +13,7 @@ use crate::time::{Timestamp, rfc3339, short};
 
 pub mod completions;
 pub mod create;
+pub mod ingest;
 pub mod list;
 pub mod man;
 pub mod revoke;
@@ -20,6 +21,8 @@ pub mod rotate;
 pub mod scopes;
 pub mod show;
 pub mod update;
+pub mod usage;
+pub mod verify;
 
 /// The CSV columns of a key, in order.
 pub const KEY_CSV_HEADER: [&str; 19] = [

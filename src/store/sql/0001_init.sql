@@ -49,6 +49,7 @@ CREATE TABLE requests (
 );
 CREATE INDEX requests_key_ts ON requests (key_id, ts);
 CREATE INDEX requests_ts ON requests (ts);
+CREATE INDEX requests_status_ts ON requests (status, ts);
 
 -- Requests per key, UTC day (days since 1970-01-01) and status code,
 -- maintained in the same transaction as each request row.
@@ -58,6 +59,16 @@ CREATE TABLE usage_daily (
     status INTEGER NOT NULL,
     count  INTEGER NOT NULL,
     PRIMARY KEY (key_id, day, status)
+) WITHOUT ROWID;
+
+-- Requests per key, UTC day and endpoint ("METHOD /path" with id-like path
+-- segments folded to :id), for the most-used endpoints of a report.
+CREATE TABLE usage_endpoints (
+    key_id   TEXT    NOT NULL,
+    day      INTEGER NOT NULL,
+    endpoint TEXT    NOT NULL,
+    count    INTEGER NOT NULL,
+    PRIMARY KEY (key_id, day, endpoint)
 ) WITHOUT ROWID;
 
 -- Fixed-window counters for rate limits, quotas and the plan's monthly

@@ -1,0 +1,569 @@
+//! Usage: request rollups, reports, and `ingest` of gateway logs.
+//!
+//! Every recorded request is one row in `requests` plus increments of two
+//! rollups maintained in the same transaction: per key, UTC day and status,
+//! and per key, UTC day and endpoint. Reports read the rollups (a 30-day
+//! report touches at most a few hundred rows however busy the key) and the
+//! request rows only for the last N calls, through the `(key_id, ts)` index.
+//! Sections built from rollups count whole UTC days.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::BufRead;
+
+use chrono::{NaiveDate, TimeDelta};
+use serde_json::{Value, json};
+
+use crate::audit::{self, Event, action};
+use crate::error::{Error, Result};
+use crate::key::Key;
+use crate::keyctl::Keyctl;
+use crate::store::{Durability, KeyTotals, Queries, RequestRecord, Source};
+use crate::text::escape;
+use crate::time::{Timestamp, from_unix};
+
+const DAY: i64 = 86_400;
+
+/// The UTC day of a time, as days since 1970-01-01.
+#[must_use]
+pub fn day_of(t: Timestamp) -> i64 {
+    t.timestamp().div_euclid(DAY)
+}
+
+/// The date of a day number.
+#[must_use]
+pub fn date_of(day: i64) -> NaiveDate {
+    from_unix(day * DAY).date_naive()
+}
+
+/// Whether a path segment is an identifier rather than a route name: all
+/// digits, or 8+ characters that mix letters and digits (`inv_8f7a9c2e`, a
+/// UUID, a hex id).
+fn is_id_segment(s: &str) -> bool {
+    if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
+        return true;
+    }
+    s.len() >= 8
+        && s.bytes().any(|b| b.is_ascii_digit())
+        && s.bytes().any(|b| b.is_ascii_alphabetic())
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// The endpoint a request counts under: `METHOD /path` with the query string
+/// dropped and id-like segments folded to `:id` (`GET /v1/invoices/:id`).
+#[must_use]
+pub fn endpoint(method: Option<&str>, path: Option<&str>) -> String {
+    let method = method.map_or_else(|| "-".to_owned(), str::to_ascii_uppercase);
+    let Some(path) = path else {
+        return format!("{method} -");
+    };
+    let path = path.split(['?', '#']).next().unwrap_or("");
+    let folded: Vec<&str> = path
+        .split('/')
+        .map(|seg| if is_id_segment(seg) { ":id" } else { seg })
+        .collect();
+    let mut p = folded.join("/");
+    if p.is_empty() {
+        p.push('/');
+    }
+    // Keep the rollup key bounded whatever a client sends.
+    if p.len() > 200 {
+        let mut cut = 200;
+        while !p.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        p.truncate(cut);
+    }
+    format!("{method} {p}")
+}
+
+/// A report's window: `[since, until)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    pub since: Timestamp,
+    pub until: Timestamp,
+}
+
+impl Window {
+    /// The last `days` UTC days, today included, up to and including `now`.
+    #[must_use]
+    pub fn last_days(now: Timestamp, days: u32) -> Window {
+        let today = day_of(now);
+        Window {
+            since: from_unix((today - i64::from(days.max(1)) + 1) * DAY),
+            until: now + TimeDelta::seconds(1),
+        }
+    }
+
+    /// The days the window touches, first and last.
+    #[must_use]
+    pub fn days(&self) -> (i64, i64) {
+        let last = day_of(self.until - TimeDelta::seconds(1)).max(day_of(self.since));
+        (day_of(self.since), last)
+    }
+}
+
+/// Everything `usage KEY` reports.
+#[derive(Debug, Clone)]
+pub struct UsageReport {
+    pub key: Key,
+    pub window: Window,
+    pub total: u64,
+    pub errors: u64,
+    /// One entry per day of the window, zeros included, oldest first.
+    pub daily: Vec<(NaiveDate, u64)>,
+    /// Requests per HTTP status, ascending by status.
+    pub status_codes: Vec<(u16, u64)>,
+    /// Requests per status class (`2xx`, `4xx`…).
+    pub status_classes: BTreeMap<String, u64>,
+    /// The most used endpoints, most used first.
+    pub endpoints: Vec<(String, u64)>,
+    /// The latest calls, newest first.
+    pub recent: Vec<RequestRecord>,
+}
+
+/// How many endpoints a report lists.
+pub const TOP_ENDPOINTS: usize = 10;
+
+/// What `ingest` did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IngestSummary {
+    pub requests: u64,
+    pub keys: usize,
+}
+
+/// How many requests `ingest` aggregates in memory before merging its
+/// rollups into the database, which bounds memory whatever the file size.
+const ROLLUP_FLUSH_EVERY: usize = 50_000;
+
+impl Keyctl {
+    /// The usage report of one key.
+    pub fn usage(&mut self, query: &str, window: Window, recent: usize) -> Result<UsageReport> {
+        let now = self.now();
+        self.store_mut().read(|q| {
+            let key = crate::keyctl::resolve_in(q, query, now)?;
+            report(q, key, window, recent)
+        })
+    }
+
+    /// Per-key totals over a window, busiest first.
+    pub fn usage_all(&mut self, window: Window) -> Result<Vec<KeyTotals>> {
+        let (from, to) = window.days();
+        self.store_mut().read(|q| q.totals_by_key(from, to))
+    }
+
+    /// Imports request records (JSON Lines) from a gateway log in one
+    /// transaction: a bad line imports nothing. `source` names the file in
+    /// the audit trail; `progress` is told how many bytes were read so far.
+    pub fn ingest(
+        &mut self,
+        reader: &mut dyn BufRead,
+        source: &str,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<IngestSummary> {
+        let now = self.now();
+        let actor = self.actor().to_owned();
+        self.store_mut().write(Durability::Normal, |q| {
+            let summary = ingest_lines(q, reader, progress)?;
+            let details =
+                json!({ "source": source, "requests": summary.requests, "keys": summary.keys });
+            audit::append(
+                q,
+                &Event {
+                    ts: now,
+                    actor: &actor,
+                    action: action::INGEST,
+                    key_id: None,
+                    key_prefix: None,
+                    details: &details,
+                },
+            )?;
+            Ok(summary)
+        })
+    }
+}
+
+fn report(q: &mut dyn Queries, key: Key, window: Window, recent: usize) -> Result<UsageReport> {
+    let (from, to) = window.days();
+    let rows = q.daily_usage(&key.id, from, to)?;
+    let mut per_day: BTreeMap<i64, u64> = (from..=to).map(|d| (d, 0)).collect();
+    let mut per_status: BTreeMap<u16, u64> = BTreeMap::new();
+    let mut classes: BTreeMap<String, u64> = BTreeMap::new();
+    let (mut total, mut errors) = (0u64, 0u64);
+    for (day, status, n) in rows {
+        *per_day.entry(day).or_default() += n;
+        *per_status.entry(status).or_default() += n;
+        *classes.entry(format!("{}xx", status / 100)).or_default() += n;
+        total += n;
+        if status >= 400 {
+            errors += n;
+        }
+    }
+    let endpoints = q.top_endpoints(&key.id, from, to, TOP_ENDPOINTS)?;
+    let recent = if recent == 0 {
+        Vec::new()
+    } else {
+        q.recent_requests(&key.id, window.since, window.until, recent)?
+    };
+    Ok(UsageReport {
+        key,
+        window,
+        total,
+        errors,
+        daily: per_day.into_iter().map(|(d, n)| (date_of(d), n)).collect(),
+        status_codes: per_status.into_iter().collect(),
+        status_classes: classes,
+        endpoints,
+        recent,
+    })
+}
+
+/// A line's problem, naming the field.
+fn field_error(line: u64, field: &str, message: impl std::fmt::Display) -> Error {
+    Error::invalid(format!(
+        "line {line}: field '{field}': {message}; nothing was imported"
+    ))
+}
+
+fn opt_string(
+    obj: &serde_json::Map<String, Value>,
+    line: u64,
+    field: &str,
+    max: usize,
+) -> Result<Option<String>> {
+    match obj.get(field) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) if s.chars().count() <= max => Ok(Some(s.clone())),
+        Some(Value::String(_)) => Err(field_error(
+            line,
+            field,
+            format!("longer than {max} characters"),
+        )),
+        Some(other) => Err(field_error(
+            line,
+            field,
+            format!("expected a string, found {}", kind(other)),
+        )),
+    }
+}
+
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Parses one JSON Lines record; `resolve` maps a key id or prefix to an id.
+fn parse_line(
+    text: &str,
+    line: u64,
+    resolve: &mut dyn FnMut(&str) -> Result<Option<String>>,
+) -> Result<RequestRecord> {
+    let value: Value = serde_json::from_str(text).map_err(|e| {
+        // serde_json counts lines within the one line it was given; say the column only.
+        let full = e.to_string();
+        let what = full
+            .rsplit_once(" at line ")
+            .map_or(full.as_str(), |(m, _)| m);
+        Error::invalid(format!(
+            "line {line}: invalid JSON at column {}: {what}; nothing was imported",
+            e.column()
+        ))
+    })?;
+    let Value::Object(obj) = value else {
+        return Err(Error::invalid(format!(
+            "line {line}: expected a JSON object, found {}; nothing was imported",
+            kind(&value)
+        )));
+    };
+    let key = match obj.get("key") {
+        Some(Value::String(s)) => s.clone(),
+        None => return Err(field_error(line, "key", "missing")),
+        Some(other) => {
+            return Err(field_error(
+                line,
+                "key",
+                format!("expected a string, found {}", kind(other)),
+            ));
+        }
+    };
+    let key_id = resolve(&key)?.ok_or_else(|| {
+        field_error(
+            line,
+            "key",
+            format!("no key has the id or prefix '{}'", escape(&key)),
+        )
+    })?;
+    let ts = match obj.get("ts") {
+        Some(Value::String(s)) => chrono::DateTime::parse_from_rfc3339(s)
+            .map(|t| from_unix(t.timestamp()))
+            .map_err(|_| {
+                field_error(
+                    line,
+                    "ts",
+                    format!("'{}' is not an RFC 3339 time", escape(s)),
+                )
+            })?,
+        Some(Value::Number(n)) => n
+            .as_i64()
+            .filter(|s| (0..=253_402_300_799).contains(s))
+            .map(from_unix)
+            .ok_or_else(|| field_error(line, "ts", "expected Unix seconds or an RFC 3339 time"))?,
+        None => return Err(field_error(line, "ts", "missing")),
+        Some(other) => {
+            return Err(field_error(
+                line,
+                "ts",
+                format!("expected a time, found {}", kind(other)),
+            ));
+        }
+    };
+    let status = match obj.get("status") {
+        Some(Value::Number(n)) => n
+            .as_u64()
+            .filter(|s| (100..=599).contains(s))
+            .and_then(|s| u16::try_from(s).ok())
+            .ok_or_else(|| {
+                field_error(
+                    line,
+                    "status",
+                    format!("{n} is not an HTTP status (100-599)"),
+                )
+            })?,
+        None => return Err(field_error(line, "status", "missing")),
+        Some(other) => {
+            return Err(field_error(
+                line,
+                "status",
+                format!("expected a number, found {}", kind(other)),
+            ));
+        }
+    };
+    let method = opt_string(&obj, line, "method", 16)?;
+    if let Some(m) = &method
+        && !m.bytes().all(|b| b.is_ascii_alphabetic())
+    {
+        return Err(field_error(
+            line,
+            "method",
+            format!("'{}' is not an HTTP method", escape(m)),
+        ));
+    }
+    let duration_ms = match obj.get("duration_ms") {
+        None | Some(Value::Null) => None,
+        Some(Value::Number(n)) => Some(
+            n.as_f64()
+                .filter(|d| (0.0..=f64::from(u32::MAX)).contains(d))
+                .map(|d| d.round() as u32)
+                .ok_or_else(|| {
+                    field_error(
+                        line,
+                        "duration_ms",
+                        format!("{n} is not a duration in milliseconds"),
+                    )
+                })?,
+        ),
+        Some(other) => {
+            return Err(field_error(
+                line,
+                "duration_ms",
+                format!("expected a number, found {}", kind(other)),
+            ));
+        }
+    };
+    Ok(RequestRecord {
+        key_id: Some(key_id),
+        ts,
+        method: method.map(|m| m.to_ascii_uppercase()),
+        path: opt_string(&obj, line, "path", 2048)?,
+        status,
+        duration_ms,
+        ip: opt_string(&obj, line, "ip", 100)?,
+        user_agent: opt_string(&obj, line, "user_agent", 1000)?,
+        outcome: None,
+        source: Source::Ingest,
+    })
+}
+
+#[derive(Default)]
+struct Rollups {
+    daily: HashMap<(String, i64, u16), u64>,
+    endpoints: HashMap<(String, i64, String), u64>,
+}
+
+impl Rollups {
+    fn add(&mut self, r: &RequestRecord) {
+        let Some(key_id) = &r.key_id else { return };
+        let day = day_of(r.ts);
+        *self
+            .daily
+            .entry((key_id.clone(), day, r.status))
+            .or_default() += 1;
+        let ep = endpoint(r.method.as_deref(), r.path.as_deref());
+        *self.endpoints.entry((key_id.clone(), day, ep)).or_default() += 1;
+    }
+
+    fn flush(&mut self, q: &mut dyn Queries) -> Result<()> {
+        for ((key, day, status), n) in self.daily.drain() {
+            q.add_daily(&key, day, status, n)?;
+        }
+        for ((key, day, ep), n) in self.endpoints.drain() {
+            q.add_endpoint(&key, day, &ep, n)?;
+        }
+        Ok(())
+    }
+}
+
+fn ingest_lines(
+    q: &mut dyn Queries,
+    reader: &mut dyn BufRead,
+    progress: &mut dyn FnMut(u64),
+) -> Result<IngestSummary> {
+    let mut ids: HashMap<String, Option<String>> = HashMap::new();
+    let mut rollups = Rollups::default();
+    let mut buf = String::new();
+    let (mut line, mut bytes, mut requests, mut pending) = (0u64, 0u64, 0u64, 0usize);
+    loop {
+        buf.clear();
+        let n = reader.read_line(&mut buf).map_err(|e| match e.kind() {
+            std::io::ErrorKind::InvalidData => Error::invalid(format!(
+                "line {}: not UTF-8 text; nothing was imported",
+                line + 1
+            )),
+            _ => Error::Output(e),
+        })?;
+        if n == 0 {
+            break;
+        }
+        line += 1;
+        bytes += n as u64;
+        let text = buf.trim();
+        if text.is_empty() {
+            continue;
+        }
+        let record = {
+            let mut resolve = |k: &str| -> Result<Option<String>> {
+                if let Some(id) = ids.get(k) {
+                    return Ok(id.clone());
+                }
+                let id = if crate::key::looks_like_key_id(k) {
+                    q.key_by_id(k)?.map(|key| key.id)
+                } else {
+                    let found = q.keys_by_prefix(k)?;
+                    (found.len() == 1).then(|| found[0].id.clone())
+                };
+                ids.insert(k.to_owned(), id.clone());
+                Ok(id)
+            };
+            parse_line(text, line, &mut resolve)?
+        };
+        q.insert_request(&record)?;
+        rollups.add(&record);
+        requests += 1;
+        pending += 1;
+        if pending >= ROLLUP_FLUSH_EVERY {
+            rollups.flush(q)?;
+            pending = 0;
+            progress(bytes);
+        }
+    }
+    rollups.flush(q)?;
+    progress(bytes);
+    let keys = ids.values().filter(|v| v.is_some()).count();
+    Ok(IngestSummary { requests, keys })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoints_fold_ids() {
+        let e = |m: Option<&str>, p: Option<&str>| endpoint(m, p);
+        assert_eq!(
+            e(Some("get"), Some("/v1/invoices/42")),
+            "GET /v1/invoices/:id"
+        );
+        assert_eq!(
+            e(Some("GET"), Some("/v1/invoices/inv_8f7a9c2e?expand=1")),
+            "GET /v1/invoices/:id"
+        );
+        assert_eq!(
+            e(
+                Some("PUT"),
+                Some("/v1/clients/3f2b8c1e-9d4a-4b7e-8f00-1a2b3c4d5e6f/notes")
+            ),
+            "PUT /v1/clients/:id/notes"
+        );
+        assert_eq!(
+            e(Some("POST"), Some("/v1/payment-links")),
+            "POST /v1/payment-links"
+        );
+        assert_eq!(e(None, None), "- -");
+        assert_eq!(e(Some("GET"), Some("")), "GET /");
+    }
+
+    #[test]
+    fn windows_cover_whole_days() {
+        let now = from_unix(20_000 * DAY + 3600);
+        let w = Window::last_days(now, 30);
+        assert_eq!(w.days(), (20_000 - 29, 20_000));
+        let w = Window::last_days(now, 1);
+        assert_eq!(w.days(), (20_000, 20_000));
+    }
+
+    #[test]
+    fn lines_name_the_bad_field() {
+        let mut known = |k: &str| -> Result<Option<String>> {
+            Ok((k == "key_0000000001").then(|| k.to_owned()))
+        };
+        let ok = r#"{"key":"key_0000000001","ts":"2026-11-23T10:00:00Z","method":"get","path":"/v1/invoices","status":200,"duration_ms":12.4,"ip":"10.0.0.1","user_agent":"curl/8","extra":true}"#;
+        let r = parse_line(ok, 1, &mut known).unwrap();
+        assert_eq!(r.method.as_deref(), Some("GET"));
+        assert_eq!(r.duration_ms, Some(12));
+        for (line, field) in [
+            (r#"{"ts":"2026-11-23T10:00:00Z","status":200}"#, "'key'"),
+            (
+                r#"{"key":"key_zzzzzzzzzz","ts":"2026-11-23T10:00:00Z","status":200}"#,
+                "'key'",
+            ),
+            (
+                r#"{"key":"key_0000000001","ts":"yesterday","status":200}"#,
+                "'ts'",
+            ),
+            (
+                r#"{"key":"key_0000000001","ts":"2026-11-23T10:00:00Z","status":99}"#,
+                "'status'",
+            ),
+            (
+                r#"{"key":"key_0000000001","ts":"2026-11-23T10:00:00Z","status":"200"}"#,
+                "'status'",
+            ),
+            (
+                r#"{"key":"key_0000000001","ts":1,"status":200,"method":"G ET"}"#,
+                "'method'",
+            ),
+            (
+                r#"{"key":"key_0000000001","ts":1,"status":200,"duration_ms":-4}"#,
+                "'duration_ms'",
+            ),
+            (
+                r#"{"key":"key_0000000001","ts":1,"status":200,"ip":7}"#,
+                "'ip'",
+            ),
+        ] {
+            let e = parse_line(line, 7, &mut known).unwrap_err().to_string();
+            assert!(e.starts_with("line 7: field "), "{e}");
+            assert!(e.contains(field), "{line}: {e}");
+        }
+        let e = parse_line("{not json", 3, &mut known)
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("line 3: invalid JSON"), "{e}");
+    }
+}

@@ -1,0 +1,648 @@
+//! Verification of presented keys: the decision, the limits, and recording.
+//!
+//! Checks run in the order of SPEC §4 and §6: format and checksum
+//! (`MALFORMED`, decided without a lookup), lookup by SHA-256 (`NOT_FOUND`),
+//! `REVOKED`, `EXPIRED`, `WRONG_ENVIRONMENT`, scopes (`INSUFFICIENT_SCOPE`),
+//! then limits (`RATE_LIMITED`, `USAGE_EXCEEDED`). The part before limits is
+//! the pure function [`decide`]. Limits read and advance fixed-window
+//! counters in the same write transaction that records the request, so they
+//! hold exactly under concurrent verifiers and never scan request rows. Only
+//! recorded `VALID` verifications consume a limit.
+
+use std::fmt;
+
+use chrono::{Datelike, TimeDelta, TimeZone, Utc};
+use serde::Serialize;
+use serde_json::json;
+
+use crate::audit::{self, Event, action};
+use crate::error::{Error, ExitCode, Result};
+use crate::key::{Key, Status};
+use crate::keyctl::Keyctl;
+use crate::limits::{Period, Plan, RateLimit};
+use crate::scope::{Catalog, Scope};
+use crate::secret::{Environment, MalformedReason, Secret, SecretHash};
+use crate::store::{Counter, Durability, Queries, RequestRecord, Source};
+use crate::time::Timestamp;
+use crate::usage::{day_of, endpoint};
+
+/// The outcome of a verification (the `code` of the JSON output).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Outcome {
+    Valid,
+    Malformed,
+    NotFound,
+    Revoked,
+    Expired,
+    WrongEnvironment,
+    InsufficientScope,
+    RateLimited,
+    UsageExceeded,
+}
+
+impl Outcome {
+    pub const ALL: [Outcome; 9] = [
+        Outcome::Valid,
+        Outcome::Malformed,
+        Outcome::NotFound,
+        Outcome::Revoked,
+        Outcome::Expired,
+        Outcome::WrongEnvironment,
+        Outcome::InsufficientScope,
+        Outcome::RateLimited,
+        Outcome::UsageExceeded,
+    ];
+
+    #[must_use]
+    pub fn code(self) -> &'static str {
+        match self {
+            Outcome::Valid => "VALID",
+            Outcome::Malformed => "MALFORMED",
+            Outcome::NotFound => "NOT_FOUND",
+            Outcome::Revoked => "REVOKED",
+            Outcome::Expired => "EXPIRED",
+            Outcome::WrongEnvironment => "WRONG_ENVIRONMENT",
+            Outcome::InsufficientScope => "INSUFFICIENT_SCOPE",
+            Outcome::RateLimited => "RATE_LIMITED",
+            Outcome::UsageExceeded => "USAGE_EXCEEDED",
+        }
+    }
+
+    /// The HTTP status an API would answer with.
+    #[must_use]
+    pub fn http_status(self) -> u16 {
+        match self {
+            Outcome::Valid => 200,
+            Outcome::InsufficientScope => 403,
+            Outcome::RateLimited | Outcome::UsageExceeded => 429,
+            _ => 401,
+        }
+    }
+
+    /// The process exit code (SPEC §7).
+    #[must_use]
+    pub fn exit_code(self) -> ExitCode {
+        match self.http_status() {
+            200 => ExitCode::Success,
+            403 => ExitCode::Forbidden,
+            429 => ExitCode::Limit,
+            _ => ExitCode::Unauthorized,
+        }
+    }
+
+    #[must_use]
+    pub fn is_valid(self) -> bool {
+        self == Outcome::Valid
+    }
+}
+
+impl fmt::Display for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// What a verification checks besides the key itself, and what it records.
+#[derive(Debug, Clone, Default)]
+pub struct VerifyRequest {
+    /// Required scopes; empty: derived from `method` and `path` when both are
+    /// given, else none.
+    pub scopes: Vec<Scope>,
+    /// The environment the key must belong to; `None`: not checked.
+    pub environment: Option<Environment>,
+    pub method: Option<String>,
+    pub path: Option<String>,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    /// Record the request (and consume limits). `false` writes nothing at all.
+    pub record: bool,
+}
+
+impl VerifyRequest {
+    /// The scopes this request requires. An unknown method is an error; a
+    /// path that names no resource requires full access.
+    pub fn required_scopes(&self) -> Result<Vec<Scope>> {
+        if !self.scopes.is_empty() {
+            return Ok(self.scopes.clone());
+        }
+        let (Some(method), Some(path)) = (&self.method, &self.path) else {
+            return Ok(Vec::new());
+        };
+        if crate::scope::Level::for_method(method).is_none() {
+            return Err(Error::invalid_with_hint(
+                format!(
+                    "method '{}' does not map to a scope level",
+                    crate::text::escape(method)
+                ),
+                "GET, HEAD, OPTIONS read; POST, PUT, PATCH write; DELETE admin; or pass --scope",
+            ));
+        }
+        Ok(vec![
+            Catalog::scope_for_request(method, path).unwrap_or(Scope::All),
+        ])
+    }
+}
+
+/// One limit's state after a verification.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct LimitState {
+    pub limit: u64,
+    /// Calls left in the current window, after this one.
+    pub remaining: u64,
+    #[serde(serialize_with = "crate::verify::ser_ts")]
+    pub resets_at: Timestamp,
+}
+
+pub(crate) fn ser_ts<S: serde::Serializer>(t: &Timestamp, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&crate::time::rfc3339(*t))
+}
+
+/// The limits that apply to a key, as they stand after the verification.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Remaining {
+    pub rate_limit: Option<LimitState>,
+    pub quota: Option<LimitState>,
+    pub plan_monthly_calls: Option<LimitState>,
+}
+
+/// The result of a verification.
+#[derive(Debug, Clone)]
+pub struct Verification {
+    pub outcome: Outcome,
+    /// The key, when the secret matched one.
+    pub key: Option<Key>,
+    /// The scopes that were required.
+    pub required: Vec<Scope>,
+    pub remaining: Remaining,
+    /// Why the secret is malformed, for `MALFORMED`.
+    pub malformed: Option<MalformedReason>,
+}
+
+/// The decision before limits: status, environment and scopes of a key that
+/// the secret matched. Pure.
+#[must_use]
+pub fn decide(
+    key: &Key,
+    now: Timestamp,
+    environment: Option<Environment>,
+    required: &[Scope],
+) -> Outcome {
+    match key.status(now) {
+        Status::Revoked => return Outcome::Revoked,
+        Status::Expired => return Outcome::Expired,
+        Status::Active => {}
+    }
+    if environment.is_some_and(|e| e != key.environment) {
+        return Outcome::WrongEnvironment;
+    }
+    if !required.iter().all(|r| key.scopes.satisfies(r)) {
+        return Outcome::InsufficientScope;
+    }
+    Outcome::Valid
+}
+
+/// The start of the fixed window containing `now`, and its end.
+fn window(now: Timestamp, secs: u32) -> (i64, Timestamp) {
+    let t = now.timestamp();
+    let start = t - t.rem_euclid(i64::from(secs));
+    (start, crate::time::from_unix(start + i64::from(secs)))
+}
+
+/// The start of the calendar period (UTC) containing `now`, and its end.
+fn period(now: Timestamp, p: Period) -> (i64, Timestamp) {
+    let day = now.date_naive();
+    match p {
+        Period::Day => {
+            let start = day.and_hms_opt(0, 0, 0).map_or(now, |d| d.and_utc());
+            (start.timestamp(), start + TimeDelta::days(1))
+        }
+        Period::Month => {
+            let start = Utc
+                .with_ymd_and_hms(day.year(), day.month(), 1, 0, 0, 0)
+                .single()
+                .unwrap_or(now);
+            let (y, m) = if day.month() == 12 {
+                (day.year() + 1, 1)
+            } else {
+                (day.year(), day.month() + 1)
+            };
+            let end = Utc
+                .with_ymd_and_hms(y, m, 1, 0, 0, 0)
+                .single()
+                .unwrap_or(now);
+            (start.timestamp(), end)
+        }
+    }
+}
+
+/// One counter to check: where it lives, its window and its limit.
+struct Check {
+    scope: String,
+    kind: &'static str,
+    window_start: i64,
+    resets_at: Timestamp,
+    limit: u64,
+    over: Outcome,
+}
+
+fn checks(key: &Key, plan: Option<&Plan>, now: Timestamp) -> [Option<Check>; 3] {
+    let rate: Option<RateLimit> = key.rate_limit.or(plan.and_then(|p| p.rate_limit));
+    let rate = rate.map(|r| {
+        let (window_start, resets_at) = window(now, r.window_secs);
+        Check {
+            scope: key.id.clone(),
+            kind: "rate",
+            window_start,
+            resets_at,
+            limit: u64::from(r.count),
+            over: Outcome::RateLimited,
+        }
+    });
+    let quota = key.quota.map(|q| {
+        let (window_start, resets_at) = period(now, q.period);
+        Check {
+            scope: key.id.clone(),
+            kind: "quota",
+            window_start,
+            resets_at,
+            limit: q.count,
+            over: Outcome::UsageExceeded,
+        }
+    });
+    let monthly = plan.and_then(|p| p.monthly_calls).map(|limit| {
+        let (window_start, resets_at) = period(now, Period::Month);
+        Check {
+            scope: "*".to_owned(),
+            kind: "plan_month",
+            window_start,
+            resets_at,
+            limit,
+            over: Outcome::UsageExceeded,
+        }
+    });
+    [rate, quota, monthly]
+}
+
+/// Applies the limits to a key that passed [`decide`]. With `consume`, a
+/// call that fits is counted.
+fn apply_limits(
+    q: &mut dyn Queries,
+    key: &Key,
+    plan: Option<&Plan>,
+    now: Timestamp,
+    consume: bool,
+) -> Result<(Outcome, Remaining)> {
+    let checks = checks(key, plan, now);
+    let mut used = [0u64; 3];
+    let mut outcome = Outcome::Valid;
+    for (i, check) in checks.iter().enumerate() {
+        let Some(c) = check else { continue };
+        used[i] = match q.counter(&c.scope, c.kind)? {
+            Some(counter) if counter.window_start == c.window_start => counter.count,
+            _ => 0,
+        };
+        if outcome.is_valid() && used[i] >= c.limit {
+            outcome = c.over;
+        }
+    }
+    let counted = consume && outcome.is_valid();
+    let mut remaining = Remaining::default();
+    for (i, check) in checks.iter().enumerate() {
+        let Some(c) = check else { continue };
+        let after = used[i] + u64::from(counted);
+        if counted {
+            q.put_counter(
+                &c.scope,
+                c.kind,
+                Counter {
+                    window_start: c.window_start,
+                    count: after,
+                },
+            )?;
+        }
+        let state = LimitState {
+            limit: c.limit,
+            remaining: c.limit.saturating_sub(after),
+            resets_at: c.resets_at,
+        };
+        match i {
+            0 => remaining.rate_limit = Some(state),
+            1 => remaining.quota = Some(state),
+            _ => remaining.plan_monthly_calls = Some(state),
+        }
+    }
+    Ok((outcome, remaining))
+}
+
+impl Keyctl {
+    /// Verifies a presented secret. With `request.record`, the request is
+    /// recorded and limits are consumed in one write transaction; without it,
+    /// nothing is written.
+    pub fn verify(&mut self, presented: &str, request: &VerifyRequest) -> Result<Verification> {
+        let required = request.required_scopes()?;
+        let now = self.now();
+        let presented = presented.strip_suffix('\n').unwrap_or(presented);
+        let presented = presented.strip_suffix('\r').unwrap_or(presented);
+        let parsed = Secret::parse(presented);
+        if !request.record {
+            let Ok(secret) = parsed else {
+                return Ok(malformed(parsed.err(), required));
+            };
+            let plan = self.config().plan.clone();
+            let hash = secret.hash();
+            return self
+                .store_mut()
+                .read(|q| evaluate(q, &hash, now, request, required, plan.as_ref(), false));
+        }
+        let plan = self.config().plan.clone();
+        let actor = self.actor().to_owned();
+        let hash = parsed.as_ref().ok().map(Secret::hash);
+        let shown_prefix = parsed.as_ref().ok().map(Secret::display_prefix);
+        self.store_mut().write(Durability::Normal, |q| {
+            let verification = match &hash {
+                Some(h) => evaluate(q, h, now, request, required, plan.as_ref(), true)?,
+                None => malformed(parsed.as_ref().err().copied(), required),
+            };
+            record(
+                q,
+                &verification,
+                request,
+                now,
+                &actor,
+                shown_prefix.as_deref(),
+            )?;
+            Ok(verification)
+        })
+    }
+}
+
+fn malformed(reason: Option<MalformedReason>, required: Vec<Scope>) -> Verification {
+    Verification {
+        outcome: Outcome::Malformed,
+        key: None,
+        required,
+        remaining: Remaining::default(),
+        malformed: reason,
+    }
+}
+
+fn evaluate(
+    q: &mut dyn Queries,
+    hash: &SecretHash,
+    now: Timestamp,
+    request: &VerifyRequest,
+    required: Vec<Scope>,
+    plan: Option<&Plan>,
+    consume: bool,
+) -> Result<Verification> {
+    let Some(key) = q.key_by_hash(hash)? else {
+        return Ok(Verification {
+            outcome: Outcome::NotFound,
+            key: None,
+            required,
+            remaining: Remaining::default(),
+            malformed: None,
+        });
+    };
+    let mut outcome = decide(&key, now, request.environment, &required);
+    let mut remaining = Remaining::default();
+    if outcome.is_valid() {
+        (outcome, remaining) = apply_limits(q, &key, plan, now, consume)?;
+    }
+    Ok(Verification {
+        outcome,
+        key: Some(key),
+        required,
+        remaining,
+        malformed: None,
+    })
+}
+
+/// Records a verification: the request row, the rollups and `last_used_at`
+/// for a known key, and an audit event for a refusal.
+fn record(
+    q: &mut dyn Queries,
+    v: &Verification,
+    request: &VerifyRequest,
+    now: Timestamp,
+    actor: &str,
+    shown_prefix: Option<&str>,
+) -> Result<()> {
+    let status = v.outcome.http_status();
+    let key_id = v.key.as_ref().map(|k| k.id.clone());
+    q.insert_request(&RequestRecord {
+        key_id: key_id.clone(),
+        ts: now,
+        method: request.method.clone(),
+        path: request.path.clone(),
+        status,
+        duration_ms: None,
+        ip: request.ip.clone(),
+        user_agent: request.user_agent.clone(),
+        outcome: Some(v.outcome.code().to_owned()),
+        source: Source::Verify,
+    })?;
+    if let Some(key) = &v.key {
+        let day = day_of(now);
+        q.add_daily(&key.id, day, status, 1)?;
+        let ep = endpoint(request.method.as_deref(), request.path.as_deref());
+        q.add_endpoint(&key.id, day, &ep, 1)?;
+        if v.outcome.is_valid() {
+            q.set_last_used(&key.id, now)?;
+        }
+    }
+    if v.outcome.is_valid() {
+        return Ok(());
+    }
+    let act = match v.outcome.http_status() {
+        403 => action::VERIFY_FORBIDDEN,
+        429 => action::VERIFY_LIMITED,
+        _ => action::VERIFY_FAILED,
+    };
+    let details = json!({
+        "code": v.outcome.code(),
+        "status": status,
+        "method": request.method,
+        "path": request.path,
+        "ip": request.ip,
+        "user_agent": request.user_agent,
+        "required_scopes": v.required.iter().map(ToString::to_string).collect::<Vec<_>>(),
+    });
+    // A malformed string leaves nothing of itself; an unknown well-formed one
+    // leaves its displayed prefix at most.
+    let (id, prefix) = match &v.key {
+        Some(k) => (Some(k.id.as_str()), Some(k.prefix.as_str())),
+        None if v.outcome == Outcome::NotFound => (None, shown_prefix),
+        None => (None, None),
+    };
+    audit::append(
+        q,
+        &Event {
+            ts: now,
+            actor,
+            action: act,
+            key_id: id,
+            key_prefix: prefix,
+            details: &details,
+        },
+    )?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scope::{Level, ScopeSet};
+    use crate::time::from_unix;
+    use std::collections::BTreeMap;
+
+    fn on(r: &str, level: Level) -> Scope {
+        Scope::On {
+            resource: r.to_owned(),
+            level,
+        }
+    }
+
+    fn key(scopes: Vec<Scope>) -> Key {
+        Key {
+            id: "key_0000000001".into(),
+            name: "k".into(),
+            description: None,
+            environment: Environment::Live,
+            scopes: ScopeSet::new(scopes),
+            prefix: "sk_live_abcdefgh".into(),
+            created_at: from_unix(0),
+            created_by: "op".into(),
+            expires_at: None,
+            last_used_at: None,
+            revoked_at: None,
+            revoked_by: None,
+            revoke_reason: None,
+            rotated_from: None,
+            replaced_by: None,
+            rate_limit: None,
+            quota: None,
+            metadata: BTreeMap::new(),
+        }
+    }
+
+    #[test]
+    fn outcomes_map_to_statuses_and_exit_codes() {
+        for o in Outcome::ALL {
+            let (status, exit) = match o {
+                Outcome::Valid => (200, 0),
+                Outcome::InsufficientScope => (403, 4),
+                Outcome::RateLimited | Outcome::UsageExceeded => (429, 5),
+                _ => (401, 3),
+            };
+            assert_eq!(o.http_status(), status, "{o}");
+            assert_eq!(o.exit_code().code(), exit, "{o}");
+        }
+        assert_eq!(
+            serde_json::to_string(&Outcome::WrongEnvironment).unwrap(),
+            "\"WRONG_ENVIRONMENT\""
+        );
+    }
+
+    #[test]
+    fn decide_checks_status_then_environment_then_scopes() {
+        let now = from_unix(1000);
+        let mut k = key(vec![on("invoices", Level::Write)]);
+        assert_eq!(decide(&k, now, None, &[]), Outcome::Valid);
+        assert_eq!(
+            decide(
+                &k,
+                now,
+                Some(Environment::Live),
+                &[on("invoices", Level::Read)]
+            ),
+            Outcome::Valid
+        );
+        assert_eq!(
+            decide(&k, now, Some(Environment::Test), &[]),
+            Outcome::WrongEnvironment
+        );
+        assert_eq!(
+            decide(&k, now, None, &[on("invoices", Level::Admin)]),
+            Outcome::InsufficientScope
+        );
+        assert_eq!(
+            decide(&k, now, None, &[on("payouts", Level::Read)]),
+            Outcome::InsufficientScope
+        );
+        assert_eq!(
+            decide(&k, now, None, &[Scope::All]),
+            Outcome::InsufficientScope
+        );
+        k.expires_at = Some(now);
+        // Expiry comes before environment and scope.
+        assert_eq!(
+            decide(&k, now, Some(Environment::Test), &[Scope::All]),
+            Outcome::Expired
+        );
+        k.revoked_at = Some(from_unix(1));
+        assert_eq!(
+            decide(&k, now, Some(Environment::Test), &[Scope::All]),
+            Outcome::Revoked
+        );
+    }
+
+    #[test]
+    fn decide_covers_every_scope_pair() {
+        let now = from_unix(0);
+        for granted in Level::ALL {
+            for required in Level::ALL {
+                let k = key(vec![on("invoices", granted)]);
+                let expected = if granted >= required {
+                    Outcome::Valid
+                } else {
+                    Outcome::InsufficientScope
+                };
+                assert_eq!(decide(&k, now, None, &[on("invoices", required)]), expected);
+                let full = key(vec![Scope::All]);
+                assert_eq!(
+                    decide(&full, now, None, &[on("anything", required)]),
+                    Outcome::Valid
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn required_scopes_come_from_flags_or_the_request() {
+        let mut r = VerifyRequest::default();
+        assert!(r.required_scopes().unwrap().is_empty());
+        r.method = Some("DELETE".into());
+        assert!(
+            r.required_scopes().unwrap().is_empty(),
+            "method alone derives nothing"
+        );
+        r.path = Some("/v1/invoices/42".into());
+        assert_eq!(r.required_scopes().unwrap(), [on("invoices", Level::Admin)]);
+        r.path = Some("/".into());
+        assert_eq!(r.required_scopes().unwrap(), [Scope::All]);
+        r.method = Some("BREW".into());
+        assert!(r.required_scopes().is_err());
+        r.scopes = vec![on("payouts", Level::Read)];
+        assert_eq!(r.required_scopes().unwrap(), [on("payouts", Level::Read)]);
+    }
+
+    #[test]
+    fn windows_and_periods_are_utc() {
+        let t = |s: &str| {
+            chrono::DateTime::parse_from_rfc3339(s)
+                .unwrap()
+                .with_timezone(&Utc)
+        };
+        let (start, end) = window(t("2026-11-23T12:00:42Z"), 60);
+        assert_eq!(start, t("2026-11-23T12:00:00Z").timestamp());
+        assert_eq!(end, t("2026-11-23T12:01:00Z"));
+        let (start, end) = period(t("2026-12-31T23:59:59Z"), Period::Month);
+        assert_eq!(start, t("2026-12-01T00:00:00Z").timestamp());
+        assert_eq!(end, t("2027-01-01T00:00:00Z"));
+        let (start, end) = period(t("2026-11-23T12:00:00Z"), Period::Day);
+        assert_eq!(start, t("2026-11-23T00:00:00Z").timestamp());
+        assert_eq!(end, t("2026-11-24T00:00:00Z"));
+    }
+}
