@@ -22,10 +22,41 @@
 //! # Ok(()) }
 //! ```
 //!
+//! Verifying a presented key in-process, with its request recorded:
+//!
+//! ```
+//! use keyctl::{Clock, Config, Keyctl, NewKey, Outcome, Scope, Store, VerifyRequest, store::Access};
+//!
+//! # fn main() -> keyctl::Result<()> {
+//! # let dir = tempfile::tempdir().unwrap();
+//! # let store = Store::open(&dir.path().join("keys.db"), Access::Write)?;
+//! let config = Config::default();
+//! let write = Scope::parse("invoices:write", &config.catalog)?;
+//! # let mut kc = Keyctl::new(store, config, Clock::system(), "api".into());
+//! let created = kc.create(NewKey::new("Billing sync", vec![write]))?;
+//! let presented = created.secret.expose().to_owned(); // what a client sends
+//!
+//! let request = VerifyRequest {
+//!     method: Some("GET".into()),
+//!     path: Some("/v1/invoices/42".into()), // derives invoices:read
+//!     record: true,
+//!     ..VerifyRequest::default()
+//! };
+//! let v = kc.verify(&presented, &request)?;
+//! assert_eq!(v.outcome, Outcome::Valid);
+//! assert_eq!(v.outcome.http_status(), 200);
+//!
+//! let delete = VerifyRequest { method: Some("DELETE".into()), ..request };
+//! assert_eq!(kc.verify(&presented, &delete)?.outcome, Outcome::InsufficientScope);
+//! assert_eq!(kc.verify("sk_live_typo", &VerifyRequest::default())?.outcome, Outcome::Malformed);
+//! # Ok(()) }
+//! ```
+//!
 //! Modules: [`secret`] (the secret format), [`scope`] (scopes and the
 //! catalog), [`limits`] (rate limits, quotas, plans), [`time`] (clock and
 //! parsers), [`text`] (validation and terminal-safe escaping), [`store`]
-//! (the storage boundary), [`audit`] (the hash-chained trail).
+//! (the storage boundary), [`audit`] (the hash-chained trail), [`verify`]
+//! (outcomes, limits, recording), [`usage`] (rollups, reports, ingest).
 
 pub mod audit;
 pub mod cli;
