@@ -38,6 +38,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand verify 'Check a presented key (read from standard input)'
             cand usage 'Show request statistics of a key, or totals per key'
             cand ingest 'Import request records (JSON Lines) from a gateway log'
+            cand audit 'Show the audit trail, newest first'
             cand scopes 'List the scope catalog and the levels'
             cand completions 'Print the completion script for a shell'
             cand man 'Print the man page of keyctl or of one command'
@@ -197,6 +198,65 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'keyctl;audit'= {
+            cand --key 'Only entries about this key (id, displayed prefix or name)'
+            cand --action 'Only this action (repeatable): key.created, key.updated, key.revoked, key.rotated, verify.failed, verify.forbidden, verify.limited, requests.ingested, command.refused, request'
+            cand --actor 'Only events by this operator'
+            cand --since 'From this time: YYYY-MM-DD, RFC 3339, or a duration ago (7d)'
+            cand --until 'Until this time (exclusive)'
+            cand --status 'Only this HTTP status or class: 401, 4xx, 5xx'
+            cand --path 'Only requests whose path starts with this'
+            cand --limit 'At most this many entries'
+            cand --db 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
+            cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
+            cand --format 'Output format'
+            cand --color 'When to colour the output (NO_COLOR is honoured)'
+            cand -q 'Print only the essential value (the secret for create and rotate)'
+            cand --quiet 'Print only the essential value (the secret for create and rotate)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand verify 'Check the hash chain; exit 1 at the first broken entry'
+            cand head 'Print the number of chained entries and the last hash'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'keyctl;audit;verify'= {
+            cand --head 'A head hash recorded earlier with `keyctl audit head`'
+            cand --db 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
+            cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
+            cand --format 'Output format'
+            cand --color 'When to colour the output (NO_COLOR is honoured)'
+            cand -q 'Print only the essential value (the secret for create and rotate)'
+            cand --quiet 'Print only the essential value (the secret for create and rotate)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'keyctl;audit;head'= {
+            cand --db 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
+            cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
+            cand --format 'Output format'
+            cand --color 'When to colour the output (NO_COLOR is honoured)'
+            cand -q 'Print only the essential value (the secret for create and rotate)'
+            cand --quiet 'Print only the essential value (the secret for create and rotate)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'keyctl;audit;help'= {
+            cand verify 'Check the hash chain; exit 1 at the first broken entry'
+            cand head 'Print the number of chained entries and the last hash'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'keyctl;audit;help;verify'= {
+        }
+        &'keyctl;audit;help;head'= {
+        }
+        &'keyctl;audit;help;help'= {
+        }
         &'keyctl;scopes'= {
             cand --db 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
             cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
@@ -246,6 +306,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand verify 'Check a presented key (read from standard input)'
             cand usage 'Show request statistics of a key, or totals per key'
             cand ingest 'Import request records (JSON Lines) from a gateway log'
+            cand audit 'Show the audit trail, newest first'
             cand scopes 'List the scope catalog and the levels'
             cand completions 'Print the completion script for a shell'
             cand man 'Print the man page of keyctl or of one command'
@@ -268,6 +329,14 @@ set edit:completion:arg-completer[keyctl] = {|@words|
         &'keyctl;help;usage'= {
         }
         &'keyctl;help;ingest'= {
+        }
+        &'keyctl;help;audit'= {
+            cand verify 'Check the hash chain; exit 1 at the first broken entry'
+            cand head 'Print the number of chained entries and the last hash'
+        }
+        &'keyctl;help;audit;verify'= {
+        }
+        &'keyctl;help;audit;head'= {
         }
         &'keyctl;help;scopes'= {
         }

@@ -45,6 +45,7 @@ complete -c keyctl -n "__fish_keyctl_needs_command" -f -a "rotate" -d 'Replace a
 complete -c keyctl -n "__fish_keyctl_needs_command" -f -a "verify" -d 'Check a presented key (read from standard input)'
 complete -c keyctl -n "__fish_keyctl_needs_command" -f -a "usage" -d 'Show request statistics of a key, or totals per key'
 complete -c keyctl -n "__fish_keyctl_needs_command" -f -a "ingest" -d 'Import request records (JSON Lines) from a gateway log'
+complete -c keyctl -n "__fish_keyctl_needs_command" -f -a "audit" -d 'Show the audit trail, newest first'
 complete -c keyctl -n "__fish_keyctl_needs_command" -f -a "scopes" -d 'List the scope catalog and the levels'
 complete -c keyctl -n "__fish_keyctl_needs_command" -f -a "completions" -d 'Print the completion script for a shell'
 complete -c keyctl -n "__fish_keyctl_needs_command" -f -a "man" -d 'Print the man page of keyctl or of one command'
@@ -198,6 +199,54 @@ complete -c keyctl -n "__fish_keyctl_using_subcommand ingest" -l actor -d 'The o
 complete -c keyctl -n "__fish_keyctl_using_subcommand ingest" -s q -l quiet -d 'Print only the essential value (the secret for create and rotate)'
 complete -c keyctl -n "__fish_keyctl_using_subcommand ingest" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c keyctl -n "__fish_keyctl_using_subcommand ingest" -s V -l version -d 'Print version'
+complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -l key -d 'Only entries about this key (id, displayed prefix or name)' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -l action -d 'Only this action (repeatable): key.created, key.updated, key.revoked, key.rotated, verify.failed, verify.forbidden, verify.limited, requests.ingested, command.refused, request' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -l actor -d 'Only events by this operator' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -l since -d 'From this time: YYYY-MM-DD, RFC 3339, or a duration ago (7d)' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -l until -d 'Until this time (exclusive)' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -l status -d 'Only this HTTP status or class: 401, 4xx, 5xx' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -l path -d 'Only requests whose path starts with this' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -l limit -d 'At most this many entries' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -l db -d 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -l config -d 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -l format -d 'Output format' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -l color -d 'When to colour the output (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -s q -l quiet -d 'Print only the essential value (the secret for create and rotate)'
+complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -s V -l version -d 'Print version'
+complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -f -a "verify" -d 'Check the hash chain; exit 1 at the first broken entry'
+complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -f -a "head" -d 'Print the number of chained entries and the last hash'
+complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and __fish_seen_subcommand_from verify" -l head -d 'A head hash recorded earlier with `keyctl audit head`' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and __fish_seen_subcommand_from verify" -l db -d 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and __fish_seen_subcommand_from verify" -l config -d 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and __fish_seen_subcommand_from verify" -l format -d 'Output format' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and __fish_seen_subcommand_from verify" -l color -d 'When to colour the output (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and __fish_seen_subcommand_from verify" -s q -l quiet -d 'Print only the essential value (the secret for create and rotate)'
+complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and __fish_seen_subcommand_from verify" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and __fish_seen_subcommand_from verify" -s V -l version -d 'Print version'
+complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and __fish_seen_subcommand_from head" -l db -d 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and __fish_seen_subcommand_from head" -l config -d 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and __fish_seen_subcommand_from head" -l format -d 'Output format' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and __fish_seen_subcommand_from head" -l color -d 'When to colour the output (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and __fish_seen_subcommand_from head" -s q -l quiet -d 'Print only the essential value (the secret for create and rotate)'
+complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and __fish_seen_subcommand_from head" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and __fish_seen_subcommand_from head" -s V -l version -d 'Print version'
+complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "verify" -d 'Check the hash chain; exit 1 at the first broken entry'
+complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "head" -d 'Print the number of chained entries and the last hash'
+complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c keyctl -n "__fish_keyctl_using_subcommand scopes" -l db -d 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand scopes" -l config -d 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand scopes" -l format -d 'Output format' -r -f -a "table\t''
@@ -234,16 +283,19 @@ complete -c keyctl -n "__fish_keyctl_using_subcommand man" -l actor -d 'The oper
 complete -c keyctl -n "__fish_keyctl_using_subcommand man" -s q -l quiet -d 'Print only the essential value (the secret for create and rotate)'
 complete -c keyctl -n "__fish_keyctl_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c keyctl -n "__fish_keyctl_using_subcommand man" -s V -l version -d 'Print version'
-complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest scopes completions man help" -f -a "create" -d 'Create a key and print its secret once'
-complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest scopes completions man help" -f -a "list" -d 'List keys (never their secrets)'
-complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest scopes completions man help" -f -a "show" -d 'Show every field of one key'
-complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest scopes completions man help" -f -a "update" -d 'Change a key\'s name, description, expiry, limits or metadata'
-complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest scopes completions man help" -f -a "revoke" -d 'Revoke a key now (permanent)'
-complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest scopes completions man help" -f -a "rotate" -d 'Replace a key by a new one and print the new secret once'
-complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest scopes completions man help" -f -a "verify" -d 'Check a presented key (read from standard input)'
-complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest scopes completions man help" -f -a "usage" -d 'Show request statistics of a key, or totals per key'
-complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest scopes completions man help" -f -a "ingest" -d 'Import request records (JSON Lines) from a gateway log'
-complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest scopes completions man help" -f -a "scopes" -d 'List the scope catalog and the levels'
-complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest scopes completions man help" -f -a "completions" -d 'Print the completion script for a shell'
-complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest scopes completions man help" -f -a "man" -d 'Print the man page of keyctl or of one command'
-complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest scopes completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit scopes completions man help" -f -a "create" -d 'Create a key and print its secret once'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit scopes completions man help" -f -a "list" -d 'List keys (never their secrets)'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit scopes completions man help" -f -a "show" -d 'Show every field of one key'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit scopes completions man help" -f -a "update" -d 'Change a key\'s name, description, expiry, limits or metadata'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit scopes completions man help" -f -a "revoke" -d 'Revoke a key now (permanent)'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit scopes completions man help" -f -a "rotate" -d 'Replace a key by a new one and print the new secret once'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit scopes completions man help" -f -a "verify" -d 'Check a presented key (read from standard input)'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit scopes completions man help" -f -a "usage" -d 'Show request statistics of a key, or totals per key'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit scopes completions man help" -f -a "ingest" -d 'Import request records (JSON Lines) from a gateway log'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit scopes completions man help" -f -a "audit" -d 'Show the audit trail, newest first'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit scopes completions man help" -f -a "scopes" -d 'List the scope catalog and the levels'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit scopes completions man help" -f -a "completions" -d 'Print the completion script for a shell'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit scopes completions man help" -f -a "man" -d 'Print the man page of keyctl or of one command'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit scopes completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "verify" -d 'Check the hash chain; exit 1 at the first broken entry'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "head" -d 'Print the number of chained entries and the last hash'

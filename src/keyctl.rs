@@ -16,6 +16,7 @@ use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::key::{Key, Status, looks_like_key_id, new_key_id};
 use crate::limits::{Quota, RateLimit};
+use crate::role::Role;
 use crate::scope::{Scope, ScopeSet};
 use crate::secret::{Environment, Secret};
 use crate::store::{Durability, KeyFilter, Queries, RequestTotals, StatusFilter, Store};
@@ -177,6 +178,7 @@ impl Keyctl {
 
     /// Makes a key and returns it with its secret.
     pub fn create(&mut self, new: NewKey) -> Result<Created> {
+        self.authorize("create", Role::Admin)?;
         let now = self.now();
         let name = text::validate_name(&new.name)?;
         let description = match &new.description {
@@ -237,6 +239,7 @@ impl Keyctl {
     /// Finds the one key that `query` names: an id, a displayed prefix, or a
     /// name (keys that are not revoked first, else all keys of that name).
     pub fn resolve(&mut self, query: &str) -> Result<Key> {
+        self.authorize("resolve", Role::Member)?;
         let now = self.now();
         self.store.read(|q| resolve_in(q, query, now))
     }
@@ -247,6 +250,7 @@ impl Keyctl {
         filter: &ListFilter,
         mut f: impl FnMut(Key) -> Result<()>,
     ) -> Result<()> {
+        self.authorize("list", Role::Member)?;
         let now = self.now();
         let store_filter = KeyFilter {
             status: filter.status.unwrap_or(StatusFilter::NotRevoked),
@@ -268,6 +272,7 @@ impl Keyctl {
 
     /// One key with its rotation chain and a usage summary.
     pub fn show(&mut self, query: &str) -> Result<KeyDetails> {
+        self.authorize("show", Role::Member)?;
         let now = self.now();
         let since_day = (now - TimeDelta::days(29)).timestamp().div_euclid(86_400);
         self.store.read(|q| {
@@ -280,6 +285,7 @@ impl Keyctl {
 
     /// Changes what may change on a key (never its scopes, environment or secret).
     pub fn update(&mut self, key_id: &str, changes: &KeyChanges) -> Result<Updated> {
+        self.authorize("update", Role::Admin)?;
         let now = self.now();
         let actor = self.actor.clone();
         let name = changes
@@ -383,6 +389,7 @@ impl Keyctl {
 
     /// Revokes a key now. Revoking a revoked key changes nothing.
     pub fn revoke(&mut self, key_id: &str, reason: Option<&str>) -> Result<Revoked> {
+        self.authorize("revoke", Role::Owner)?;
         let now = self.now();
         let actor = self.actor.clone();
         let reason = match reason {
@@ -416,6 +423,7 @@ impl Keyctl {
     /// limits, metadata and lifetime length. The old key is revoked now, or
     /// with a grace period stays valid until then and expires.
     pub fn rotate(&mut self, key_id: &str, grace: Option<TimeDelta>) -> Result<Rotated> {
+        self.authorize("rotate", Role::Owner)?;
         let now = self.now();
         let actor = self.actor.clone();
         if let Some(g) = grace

@@ -17,6 +17,7 @@ use crate::audit::{self, Event, action};
 use crate::error::{Error, Result};
 use crate::key::Key;
 use crate::keyctl::Keyctl;
+use crate::role::Role;
 use crate::store::{Durability, KeyTotals, Queries, RequestRecord, Source};
 use crate::text::escape;
 use crate::time::{Timestamp, from_unix};
@@ -139,6 +140,7 @@ const ROLLUP_FLUSH_EVERY: usize = 50_000;
 impl Keyctl {
     /// The usage report of one key.
     pub fn usage(&mut self, query: &str, window: Window, recent: usize) -> Result<UsageReport> {
+        self.authorize("usage", Role::Member)?;
         let now = self.now();
         self.store_mut().read(|q| {
             let key = crate::keyctl::resolve_in(q, query, now)?;
@@ -148,6 +150,7 @@ impl Keyctl {
 
     /// Per-key totals over a window, busiest first.
     pub fn usage_all(&mut self, window: Window) -> Result<Vec<KeyTotals>> {
+        self.authorize("usage", Role::Member)?;
         let (from, to) = window.days();
         self.store_mut().read(|q| q.totals_by_key(from, to))
     }
@@ -161,6 +164,7 @@ impl Keyctl {
         source: &str,
         progress: &mut dyn FnMut(u64),
     ) -> Result<IngestSummary> {
+        self.authorize("ingest", Role::Admin)?;
         let now = self.now();
         let actor = self.actor().to_owned();
         self.store_mut().write(Durability::Normal, |q| {

@@ -340,6 +340,7 @@ impl Keyctl {
     /// recorded and limits are consumed in one write transaction; without it,
     /// nothing is written.
     pub fn verify(&mut self, presented: &str, request: &VerifyRequest) -> Result<Verification> {
+        self.authorize("verify", crate::role::Role::Member)?;
         let required = request.required_scopes()?;
         let now = self.now();
         let presented = presented.strip_suffix('\n').unwrap_or(presented);

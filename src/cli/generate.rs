@@ -103,7 +103,7 @@ fn man_page(cmd: &clap::Command, root: bool) -> Vec<u8> {
     let _ = man.render_synopsis_section(&mut out);
     let _ = man.render_description_section(&mut out);
     let _ = man.render_options_section(&mut out);
-    if root {
+    if root || cmd.get_subcommands().any(|s| !s.is_hide_set()) {
         let _ = man.render_subcommands_section(&mut out);
     }
     let mut roff = Roff::new();

@@ -18,8 +18,8 @@ use rusqlite::{
 };
 
 use super::{
-    Access, AuditRow, Backend, Counter, Durability, KeyFilter, KeyTotals, Queries, RequestRecord,
-    RequestTotals, Source, StatusFilter, Transaction, TxKind,
+    Access, AuditQuery, AuditRow, Backend, Counter, Durability, KeyFilter, KeyTotals, Queries,
+    RequestRecord, RequestTotals, Source, StatusFilter, Transaction, TxKind,
 };
 use crate::error::{Error, Result};
 use crate::key::Key;
@@ -368,6 +368,57 @@ fn key_from_row(r: &Row<'_>) -> rusqlite::Result<Key> {
         quota,
         metadata: serde_json::from_str(&metadata).map_err(conversion)?,
     })
+}
+
+const AUDIT_COLUMNS: &str =
+    "seq, ts, actor, action, key_id, key_prefix, details, status, path, prev_hash, hash";
+
+fn audit_from_row(r: &Row<'_>) -> rusqlite::Result<AuditRow> {
+    Ok(AuditRow {
+        seq: r.get(0)?,
+        ts: from_unix(r.get(1)?),
+        actor: r.get(2)?,
+        action: r.get(3)?,
+        key_id: r.get(4)?,
+        key_prefix: r.get(5)?,
+        details: r.get(6)?,
+        status: r.get(7)?,
+        path: r.get(8)?,
+        prev_hash: r.get(9)?,
+        hash: r.get(10)?,
+    })
+}
+
+/// The filters that events and requests share: key, time, status, path.
+/// Only fixed SQL text is appended; every value is a parameter.
+fn common_filters(query: &AuditQuery, sql: &mut String, args: &mut Vec<Box<dyn rusqlite::ToSql>>) {
+    if let Some(key) = &query.key_id {
+        sql.push_str(" AND key_id = ?");
+        args.push(Box::new(key.clone()));
+    }
+    if let Some(since) = query.since {
+        sql.push_str(" AND ts >= ?");
+        args.push(Box::new(since.timestamp()));
+    }
+    if let Some(until) = query.until {
+        sql.push_str(" AND ts < ?");
+        args.push(Box::new(until.timestamp()));
+    }
+    if let Some((lo, hi)) = query.status {
+        if lo == hi {
+            sql.push_str(" AND status = ?");
+            args.push(Box::new(lo));
+        } else {
+            sql.push_str(" AND status BETWEEN ? AND ?");
+            args.push(Box::new(lo));
+            args.push(Box::new(hi));
+        }
+    }
+    if let Some(prefix) = &query.path_prefix {
+        sql.push_str(" AND substr(path, 1, ?) = ?");
+        args.push(Box::new(to_i64(prefix.chars().count() as u64)));
+        args.push(Box::new(prefix.clone()));
+    }
 }
 
 fn to_i64(n: u64) -> i64 {
@@ -746,7 +797,7 @@ impl Queries for SqliteTx<'_> {
     fn insert_audit(&mut self, row: &AuditRow) -> Result<()> {
         let mut stmt = self.tx.prepare_cached(
             "INSERT INTO audit_events (seq, ts, actor, action, key_id, key_prefix, details, \
-             prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+             status, path, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         )?;
         stmt.execute(params![
             row.seq,
@@ -756,9 +807,95 @@ impl Queries for SqliteTx<'_> {
             row.key_id,
             row.key_prefix,
             row.details,
+            row.status,
+            row.path,
             row.prev_hash,
             row.hash,
         ])?;
+        Ok(())
+    }
+
+    fn audit_count(&mut self) -> Result<u64> {
+        let mut stmt = self
+            .tx
+            .prepare_cached("SELECT count(*) FROM audit_events")?;
+        let n: i64 = stmt.query_row([], |r| r.get(0))?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
+    fn audit_events(&mut self, query: &AuditQuery) -> Result<Vec<AuditRow>> {
+        let mut sql = format!("SELECT {AUDIT_COLUMNS} FROM audit_events WHERE 1 = 1");
+        let mut args: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
+        let actions: Vec<&String> = query.actions.iter().filter(|a| *a != "request").collect();
+        if !actions.is_empty() {
+            sql.push_str(&format!(
+                " AND action IN ({})",
+                vec!["?"; actions.len()].join(", ")
+            ));
+            for a in actions {
+                args.push(Box::new(a.clone()));
+            }
+        }
+        common_filters(query, &mut sql, &mut args);
+        if let Some(actor) = &query.actor {
+            sql.push_str(" AND actor = ?");
+            args.push(Box::new(actor.clone()));
+        }
+        sql.push_str(" ORDER BY ts DESC, seq DESC LIMIT ?");
+        args.push(Box::new(to_i64(query.limit as u64)));
+        let mut stmt = self.tx.prepare_cached(&sql)?;
+        let rows = stmt
+            .query_map(rusqlite::params_from_iter(args.iter()), audit_from_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    fn trail_requests(&mut self, query: &AuditQuery) -> Result<Vec<(i64, RequestRecord)>> {
+        let mut sql = String::from(
+            "SELECT seq, key_id, ts, method, path, status, duration_ms, ip, user_agent, outcome, \
+             source FROM requests WHERE NOT (source = 'verify' AND outcome <> 'VALID')",
+        );
+        let mut args: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
+        common_filters(query, &mut sql, &mut args);
+        sql.push_str(" ORDER BY ts DESC, seq DESC LIMIT ?");
+        args.push(Box::new(to_i64(query.limit as u64)));
+        let mut stmt = self.tx.prepare_cached(&sql)?;
+        let rows = stmt
+            .query_map(rusqlite::params_from_iter(args.iter()), |r| {
+                let seq: i64 = r.get(0)?;
+                let source: String = r.get(10)?;
+                Ok((
+                    seq,
+                    RequestRecord {
+                        key_id: r.get(1)?,
+                        ts: from_unix(r.get(2)?),
+                        method: r.get(3)?,
+                        path: r.get(4)?,
+                        status: r.get(5)?,
+                        duration_ms: r.get(6)?,
+                        ip: r.get(7)?,
+                        user_agent: r.get(8)?,
+                        outcome: r.get(9)?,
+                        source: if source == "ingest" {
+                            Source::Ingest
+                        } else {
+                            Source::Verify
+                        },
+                    },
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    fn for_each_audit(&mut self, f: &mut dyn FnMut(AuditRow) -> Result<()>) -> Result<()> {
+        let mut stmt = self.tx.prepare_cached(&format!(
+            "SELECT {AUDIT_COLUMNS} FROM audit_events ORDER BY seq"
+        ))?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            f(audit_from_row(row)?)?;
+        }
         Ok(())
     }
 }

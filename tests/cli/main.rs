@@ -6,6 +6,7 @@
 
 mod support;
 
+mod audit;
 mod create;
 mod errors;
 mod generated;

@@ -198,13 +198,15 @@ fn shell_words(args: &[String]) -> String {
         .join(" ")
 }
 
-/// The central filter list: each random value becomes a stable placeholder
+/// The central filter list: secrets, key ids, displayed prefixes and audit
+/// hashes. Each random value becomes a stable placeholder
 /// of the same length, so tables keep their alignment.
 pub struct Redactor {
     home: String,
     secret: Regex,
     id: Regex,
     prefix: Regex,
+    hash: Regex,
     seen: HashMap<String, String>,
     counts: HashMap<&'static str, usize>,
 }
@@ -216,6 +218,7 @@ impl Redactor {
             secret: Regex::new(r"\b([a-z][a-z0-9]{1,9}_(?:live|test)_)[0-9A-Za-z]{38}\b").unwrap(),
             id: Regex::new(r"\bkey_[0-9a-z]{10}\b").unwrap(),
             prefix: Regex::new(r"\b([a-z][a-z0-9]{1,9}_(?:live|test)_)[0-9A-Za-z]{8}\b").unwrap(),
+            hash: Regex::new(r"\b[0-9a-f]{64}\b").unwrap(),
             seen: HashMap::new(),
             counts: HashMap::new(),
         }
@@ -253,11 +256,20 @@ impl Redactor {
             })
             .into_owned();
         let prefix = self.prefix.clone();
-        prefix
+        let text = prefix
             .replace_all(&text, |c: &regex::Captures<'_>| {
                 let head = c[1].to_owned();
                 self.placeholder("prefix", &c[0], |n| format!("{head}PFX{n:0>5}"))
             })
-            .into_owned()
+            .into_owned();
+        // Audit hashes cover ids and prefixes, so they vary from run to run.
+        let hash = self.hash.clone();
+        hash.replace_all(&text, |c: &regex::Captures<'_>| {
+            if c[0].bytes().all(|b| b == b'0') {
+                return c[0].to_owned();
+            }
+            self.placeholder("hash", &c[0], |n| format!("HASH{n:0>60}"))
+        })
+        .into_owned()
     }
 }

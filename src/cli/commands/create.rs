@@ -10,6 +10,7 @@ use crate::key::KeyJson;
 use crate::keyctl::NewKey;
 use crate::limits::{Quota, RateLimit};
 use crate::render::Format;
+use crate::role::Role;
 use crate::scope::{Level, Scope};
 use crate::secret::Environment;
 use crate::store::Access;
@@ -84,6 +85,8 @@ pub fn run(ctx: &mut Ctx, mut args: CreateArgs) -> anyhow::Result<ExitCode> {
             )
             .into());
         }
+        // Refuse before asking anything.
+        ctx.open(Access::Write)?.authorize("create", Role::Admin)?;
         ask_for_missing(ctx, &mut args)?;
     }
     // Check every value before the database is opened (or created).

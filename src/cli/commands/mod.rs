@@ -11,6 +11,7 @@ use crate::secret::Secret;
 use crate::text::escape;
 use crate::time::{Timestamp, rfc3339, short};
 
+pub mod audit;
 pub mod completions;
 pub mod create;
 pub mod ingest;

@@ -9,6 +9,7 @@ use crate::cli::{Ctx, prompt};
 use crate::error::{Error, ExitCode};
 use crate::key::Key;
 use crate::render::Format;
+use crate::role::Role;
 use crate::store::Access;
 use crate::text::escape;
 use crate::time::{Timestamp, rfc3339};
@@ -79,6 +80,8 @@ pub fn confirm_or_refuse(
 
 pub fn run(ctx: &mut Ctx, args: &RevokeArgs) -> anyhow::Result<ExitCode> {
     let mut kc = ctx.open(Access::Write)?;
+    // Refuse before asking anything.
+    kc.authorize("revoke", Role::Owner)?;
     let now = kc.now();
     let key = kc.resolve(&args.key)?;
     if key.revoked_at.is_none() && !args.yes {

@@ -11,6 +11,7 @@ use crate::cli::commands::{
 use crate::error::ExitCode;
 use crate::key::KeyJson;
 use crate::render::{Format, csv_io};
+use crate::role::Role;
 use crate::store::Access;
 use crate::text::escape;
 use crate::time::{Clock, parse_duration, rfc3339};
@@ -55,6 +56,8 @@ pub fn run(ctx: &mut Ctx, args: &RotateArgs) -> anyhow::Result<ExitCode> {
     let _ = Clock::from_env()?;
     let grace = args.grace.as_deref().map(parse_duration).transpose()?;
     let mut kc = ctx.open(Access::Write)?;
+    // Refuse before asking anything.
+    kc.authorize("rotate", Role::Owner)?;
     let now = kc.now();
     let key = kc.resolve(&args.key)?;
     if !args.yes {

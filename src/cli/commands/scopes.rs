@@ -7,7 +7,9 @@ use serde::Serialize;
 use crate::cli::Ctx;
 use crate::error::ExitCode;
 use crate::render::{Format, csv_io};
+use crate::role::Role;
 use crate::scope::Level;
+use crate::store::Access;
 
 /// List the scope catalog and the levels
 #[derive(Debug, Args)]
@@ -27,6 +29,7 @@ struct ScopesJson<'a> {
 }
 
 pub fn run(ctx: &mut Ctx, _args: &ScopesArgs) -> anyhow::Result<ExitCode> {
+    ctx.open(Access::Read)?.authorize("scopes", Role::Member)?;
     let resources = ctx.config.catalog.resources().to_vec();
     let levels = Level::ALL.map(Level::as_str);
     let out = &mut ctx.out;

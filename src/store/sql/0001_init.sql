@@ -83,7 +83,10 @@ CREATE TABLE limit_counters (
 ) WITHOUT ROWID;
 
 -- The audit trail of management and security events, hash-chained: hash is
--- the SHA-256 of the entry's canonical form, which includes prev_hash.
+-- the SHA-256 of the entry's canonical form, which includes prev_hash (see
+-- audit.rs). status and path repeat, for verification events, the values in
+-- details so that the trail can be filtered by them through an index;
+-- `audit verify` checks that they agree with details.
 CREATE TABLE audit_events (
     seq        INTEGER PRIMARY KEY,
     ts         INTEGER NOT NULL,
@@ -92,8 +95,13 @@ CREATE TABLE audit_events (
     key_id     TEXT,
     key_prefix TEXT,
     details    TEXT    NOT NULL,
+    status     INTEGER,
+    path       TEXT,
     prev_hash  TEXT    NOT NULL,
     hash       TEXT    NOT NULL
 );
 CREATE INDEX audit_events_key ON audit_events (key_id, seq);
 CREATE INDEX audit_events_ts ON audit_events (ts);
+CREATE INDEX audit_events_action ON audit_events (action, seq);
+CREATE INDEX audit_events_actor ON audit_events (actor, seq);
+CREATE INDEX audit_events_status ON audit_events (status, ts);

@@ -1,0 +1,480 @@
+//! `keyctl audit`, `audit verify`, `audit head`, and operator roles.
+
+use insta::assert_snapshot;
+use serde_json::Value;
+
+use crate::support::Sandbox;
+
+fn trail(s: &Sandbox, args: &[&str]) -> Vec<Value> {
+    let mut all = vec!["audit", "--format", "json", "--limit", "1000"];
+    all.extend(args);
+    let v: Value = serde_json::from_str(&s.ok(&all)).unwrap();
+    v.as_array().unwrap().clone()
+}
+
+fn actions(entries: &[Value]) -> Vec<String> {
+    entries
+        .iter()
+        .map(|e| e["action"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+fn verify_key(s: &Sandbox, secret: &str, args: &[&str]) -> String {
+    let mut all = vec!["verify", "-q"];
+    all.extend(args);
+    s.run_with_stdin(&all, Some(&format!("{secret}\n")))
+        .stdout
+        .trim()
+        .to_owned()
+}
+
+fn db(s: &Sandbox) -> rusqlite::Connection {
+    rusqlite::Connection::open(s.db()).unwrap()
+}
+
+#[test]
+fn every_event_kind_reaches_the_trail() {
+    let mut s = Sandbox::new();
+    s.config("[roles]\nalice = \"owner\"\nbob = \"member\"\n");
+    let (id, secret) = s.create(
+        "Billing sync",
+        &["--scope", "invoices:write", "--rate-limit", "1/min"],
+    );
+    s.ok(&["update", &id, "--name", "Billing"]);
+    assert_eq!(
+        verify_key(&s, &secret, &["--method", "GET", "--path", "/v1/invoices"]),
+        "VALID"
+    );
+    assert_eq!(verify_key(&s, &secret, &[]), "RATE_LIMITED");
+    assert_eq!(
+        verify_key(&s, &secret, &["--scope", "payouts:read"]),
+        "INSUFFICIENT_SCOPE"
+    );
+    assert_eq!(verify_key(&s, "sk_live_typo", &[]), "MALFORMED");
+    let log = format!(
+        "{{\"key\":\"{id}\",\"ts\":\"2026-11-23T11:00:00Z\",\"status\":200,\"path\":\"/v1/invoices\"}}\n"
+    );
+    s.run_with_stdin(&["ingest"], Some(&log));
+    s.ok(&["rotate", &id, "--grace", "1d", "--yes"]);
+    s.set("KEYCTL_ACTOR", "bob");
+    assert_eq!(s.run(&["revoke", &id, "--yes"]).code, 4);
+    s.set("KEYCTL_ACTOR", "alice");
+    s.ok(&["revoke", &id, "--yes"]);
+    let all = trail(&s, &[]);
+    let mut seen = actions(&all);
+    seen.sort();
+    seen.dedup();
+    assert_eq!(
+        seen,
+        [
+            "command.refused",
+            "key.created",
+            "key.revoked",
+            "key.rotated",
+            "key.updated",
+            "request",
+            "requests.ingested",
+            "verify.failed",
+            "verify.forbidden",
+            "verify.limited"
+        ]
+    );
+    assert_snapshot!(s.transcript(&[&["audit"], &["audit", "verify"]]));
+}
+
+#[test]
+fn filters_narrow_the_trail() {
+    let mut s = Sandbox::new();
+    let (a, secret_a) = s.create("a", &[]);
+    let (b, _) = s.create("b", &[]);
+    s.set("KEYCTL_NOW", "2026-11-24T12:00:00Z");
+    s.set("KEYCTL_ACTOR", "carol");
+    s.ok(&["revoke", &b, "--yes"]);
+    assert_eq!(
+        verify_key(
+            &s,
+            &secret_a,
+            &["--method", "GET", "--path", "/v1/invoices/1"]
+        ),
+        "VALID"
+    );
+    assert_eq!(
+        verify_key(
+            &s,
+            &secret_a,
+            &["--method", "DELETE", "--path", "/v1/invoices/1"]
+        ),
+        "INSUFFICIENT_SCOPE"
+    );
+    let log = format!(
+        "{{\"key\":\"{a}\",\"ts\":\"2026-11-24T10:00:00Z\",\"status\":500,\"path\":\"/v2/payouts\",\"method\":\"POST\"}}\n\
+         {{\"key\":\"{a}\",\"ts\":\"2026-11-20T10:00:00Z\",\"status\":404,\"path\":\"/v1/clients\",\"method\":\"GET\"}}\n"
+    );
+    s.run_with_stdin(&["ingest"], Some(&log));
+
+    let by_key = trail(&s, &["--key", &b]);
+    assert_eq!(actions(&by_key), ["key.revoked", "key.created"]);
+    assert_eq!(
+        actions(&trail(&s, &["--action", "key.created"])),
+        ["key.created", "key.created"]
+    );
+    assert_eq!(
+        actions(&trail(
+            &s,
+            &["--action", "key.revoked", "--action", "requests.ingested"]
+        )),
+        ["requests.ingested", "key.revoked"]
+    );
+    let carol = trail(&s, &["--actor", "carol"]);
+    assert!(
+        carol
+            .iter()
+            .all(|e| e["actor"] == "carol" && e["kind"] == "event"),
+        "{carol:?}"
+    );
+    assert_eq!(carol.len(), 3);
+    let recent = trail(&s, &["--since", "2026-11-24"]);
+    assert!(
+        recent
+            .iter()
+            .all(|e| e["ts"].as_str().unwrap() >= "2026-11-24")
+    );
+    assert_eq!(actions(&trail(&s, &["--until", "2026-11-21"])), ["request"]);
+    let errors = trail(&s, &["--status", "4xx"]);
+    assert_eq!(actions(&errors), ["verify.forbidden", "request"]);
+    assert_eq!(actions(&trail(&s, &["--status", "500"])), ["request"]);
+    let payouts = trail(&s, &["--path", "/v2/"]);
+    assert_eq!(payouts.len(), 1);
+    assert_eq!(payouts[0]["details"]["path"], "/v2/payouts");
+    let two: Value =
+        serde_json::from_str(&s.ok(&["audit", "--format", "json", "--limit", "2"])).unwrap();
+    assert_eq!(two.as_array().unwrap().len(), 2);
+    let t = s.transcript(&[
+        &["audit", "--action", "key.exploded"],
+        &["audit", "--status", "6xx"],
+        &["audit", "--since", "whenever"],
+        &["audit", "--key", "nope"],
+        &["audit", "--limit", "0"],
+    ]);
+    assert_snapshot!(t);
+}
+
+#[test]
+fn csv_export_has_a_header_and_escapes() {
+    let s = Sandbox::new();
+    let (id, _) = s.create("Comma, \"quoted\" name", &[]);
+    s.ok(&["revoke", &id, "--yes", "--reason", "said \"no\", twice"]);
+    let out = s.ok(&["audit", "--format", "csv"]);
+    let mut reader = csv::Reader::from_reader(out.as_bytes());
+    let header = reader.headers().unwrap().clone();
+    assert_eq!(&header[0], "kind");
+    assert_eq!(header.len(), 12);
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 2);
+    let details: Value = serde_json::from_str(&rows[0][10]).unwrap();
+    assert_eq!(details["reason"], "said \"no\", twice");
+    let details: Value = serde_json::from_str(&rows[1][10]).unwrap();
+    assert_eq!(details["name"], "Comma, \"quoted\" name");
+    assert!(
+        out.contains("\"{\"\"reason\"\":"),
+        "quotes are doubled: {out}"
+    );
+}
+
+#[test]
+fn the_chain_survives_a_thousand_events_and_catches_tampering() {
+    let s = Sandbox::new();
+    let (id, _) = s.create("k", &[]);
+    // 1,000 events through the library, in-process.
+    {
+        use keyctl::store::Access;
+        let store = keyctl::Store::open(&s.db(), Access::Write).unwrap();
+        let mut kc = keyctl::Keyctl::new(
+            store,
+            keyctl::Config::default(),
+            keyctl::Clock::system(),
+            "bot".into(),
+        );
+        for i in 0..999 {
+            let changes = keyctl::KeyChanges {
+                name: Some(format!("k{i}")),
+                ..keyctl::KeyChanges::default()
+            };
+            kc.update(&id, &changes).unwrap();
+        }
+    }
+    let ok = s.run(&["audit", "verify"]);
+    assert_eq!(ok.code, 0, "{}", ok.stdout);
+    assert!(ok.stdout.contains("1000 entries checked"), "{}", ok.stdout);
+    let head: Value = serde_json::from_str(&s.ok(&["audit", "head", "--format", "json"])).unwrap();
+    assert_eq!(head["entries"], 1000);
+    let head_hash = head["hash"].as_str().unwrap().to_owned();
+    assert_eq!(s.ok(&["audit", "head", "-q"]).trim(), head_hash);
+    assert_eq!(s.run(&["audit", "verify", "--head", &head_hash]).code, 0);
+
+    let broken_at = |s: &Sandbox, extra: &[&str]| -> (i32, Value) {
+        let mut args = vec!["audit", "verify", "--format", "json"];
+        args.extend(extra);
+        let run = s.run(&args);
+        (run.code, serde_json::from_str(&run.stdout).unwrap())
+    };
+    let backup = std::fs::read(s.db()).unwrap();
+    let restore = || {
+        let _ = std::fs::remove_file(format!("{}-wal", s.db().display()));
+        let _ = std::fs::remove_file(format!("{}-shm", s.db().display()));
+        std::fs::write(s.db(), &backup).unwrap();
+    };
+
+    // An edited entry.
+    db(&s)
+        .execute(
+            "UPDATE audit_events SET details = '{\"changes\":{}}' WHERE seq = 500",
+            [],
+        )
+        .unwrap();
+    let (code, v) = broken_at(&s, &[]);
+    assert_eq!((code, v["broken_at"].as_i64()), (1, Some(500)), "{v}");
+    assert!(v["problem"].as_str().unwrap().contains("edited"));
+    restore();
+
+    // An edited indexed column.
+    db(&s)
+        .execute("UPDATE audit_events SET status = 200 WHERE seq = 7", [])
+        .unwrap();
+    assert_eq!(broken_at(&s, &[]).1["broken_at"], 7);
+    restore();
+
+    // A deleted entry.
+    db(&s)
+        .execute("DELETE FROM audit_events WHERE seq = 321", [])
+        .unwrap();
+    let (code, v) = broken_at(&s, &[]);
+    assert_eq!((code, v["broken_at"].as_i64()), (1, Some(322)), "{v}");
+    restore();
+
+    // Two swapped entries (content moved between sequence numbers).
+    let conn = db(&s);
+    conn.execute_batch(
+        "UPDATE audit_events SET seq = -1 WHERE seq = 100;
+         UPDATE audit_events SET seq = 100 WHERE seq = 101;
+         UPDATE audit_events SET seq = 101 WHERE seq = -1;",
+    )
+    .unwrap();
+    drop(conn);
+    let (code, v) = broken_at(&s, &[]);
+    assert_eq!((code, v["broken_at"].as_i64()), (1, Some(100)), "{v}");
+    restore();
+
+    // A truncated tail looks intact on its own, but not against the head.
+    db(&s)
+        .execute("DELETE FROM audit_events WHERE seq > 990", [])
+        .unwrap();
+    let (code, v) = broken_at(&s, &[]);
+    assert_eq!((code, v["checked"].as_u64()), (0, Some(990)), "{v}");
+    let (code, v) = broken_at(&s, &["--head", &head_hash]);
+    assert_eq!(code, 1);
+    assert!(v["problem"].as_str().unwrap().contains("truncated"), "{v}");
+    restore();
+    assert_eq!(s.run(&["audit", "verify", "--head", "xyz"]).code, 1);
+}
+
+#[test]
+fn a_failed_audit_write_rolls_the_change_back() {
+    let s = Sandbox::new();
+    let (id, _) = s.create("k", &[]);
+    db(&s)
+        .execute_batch(
+            "CREATE TRIGGER no_audit BEFORE INSERT ON audit_events \
+             BEGIN SELECT RAISE(ABORT, 'audit store unavailable'); END;",
+        )
+        .unwrap();
+    let before = s.ok(&["list", "--status", "all", "--format", "json"]);
+    for args in [
+        &["revoke", &id, "--yes"][..],
+        &["update", &id, "--name", "renamed"],
+        &["rotate", &id, "--yes"],
+        &["create", "--name", "new", "--scope", "invoices:read"],
+    ] {
+        let run = s.run(args);
+        assert_eq!(run.code, 1, "{args:?}: {}", run.stdout);
+        assert!(
+            run.stderr.contains("audit store unavailable"),
+            "{}",
+            run.stderr
+        );
+    }
+    assert_eq!(
+        before,
+        s.ok(&["list", "--status", "all", "--format", "json"])
+    );
+}
+
+#[test]
+fn no_secret_ever_enters_the_trail() {
+    let s = Sandbox::new();
+    let (id, secret) = s.create("k", &[]);
+    let (gone, revoked) = s.create("gone", &[]);
+    s.ok(&["revoke", &gone, "--yes"]);
+    let rotated = s.ok(&["rotate", &id, "--yes", "-q"]).trim().to_owned();
+    let unknown = keyctl::Secret::generate(
+        &keyctl::secret::KeyPrefix::default(),
+        keyctl::Environment::Live,
+    )
+    .unwrap()
+    .expose()
+    .to_owned();
+    let malformed = format!("{}x", &rotated[..rotated.len() - 1]);
+    for presented in [&secret, &rotated, &revoked, &unknown, &malformed] {
+        verify_key(&s, presented, &[]);
+    }
+    let dump = {
+        let conn = db(&s);
+        let mut stmt = conn.prepare("SELECT * FROM audit_events").unwrap();
+        let n = stmt.column_count();
+        let rows: Vec<String> = stmt
+            .query_map([], |r| {
+                Ok((0..n)
+                    .map(|i| format!("{:?}", r.get_ref(i).unwrap()))
+                    .collect::<Vec<_>>()
+                    .join("|"))
+            })
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        rows.join("\n")
+    };
+    let shown = s.ok(&["audit", "--format", "json", "--limit", "100"]) + &dump;
+    for presented in [&secret, &rotated, &revoked, &unknown, &malformed] {
+        assert!(
+            !shown.contains(&presented[16..]),
+            "secret material in the trail"
+        );
+    }
+    // An unknown well-formed key leaves its displayed prefix at most; a
+    // malformed one nothing.
+    assert!(shown.contains(&unknown[..16]));
+    assert!(!shown.contains(&malformed[..16]) || malformed[..16] == rotated[..16]);
+}
+
+/// (command, args, the lowest role that may run it)
+fn matrix(id: &str) -> Vec<(&'static str, Vec<String>, &'static str)> {
+    let v = |a: &[&str]| a.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+    vec![
+        ("list", v(&["list"]), "member"),
+        ("show", v(&["show", id]), "member"),
+        ("usage", v(&["usage", id]), "member"),
+        ("audit", v(&["audit"]), "member"),
+        ("scopes", v(&["scopes"]), "member"),
+        ("verify", v(&["verify", "--no-record"]), "member"),
+        (
+            "create",
+            v(&["create", "--name", "n", "--scope", "invoices:read"]),
+            "admin",
+        ),
+        ("update", v(&["update", id, "--description", "d"]), "admin"),
+        ("ingest", v(&["ingest"]), "admin"),
+        (
+            "rotate",
+            v(&["rotate", id, "--grace", "1d", "--yes"]),
+            "owner",
+        ),
+        ("revoke", v(&["revoke", id, "--yes"]), "owner"),
+    ]
+}
+
+#[test]
+fn the_role_matrix() {
+    let mut s = Sandbox::new();
+    s.config("[roles]\nolga = \"owner\"\nadam = \"admin\"\nmia = \"member\"\n");
+    s.set("KEYCTL_ACTOR", "olga");
+    let rank = |r: &str| {
+        ["member", "admin", "owner"]
+            .iter()
+            .position(|x| *x == r)
+            .unwrap()
+    };
+    for (actor, role) in [("mia", "member"), ("adam", "admin"), ("olga", "owner")] {
+        // A fresh key for each actor, so revoke and rotate have something to act on.
+        s.set("KEYCTL_ACTOR", "olga");
+        let (id, secret) = s.create(&format!("for {actor}"), &[]);
+        s.set("KEYCTL_ACTOR", actor);
+        for (command, args, needs) in matrix(&id) {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            let input = match command {
+                "verify" => Some(format!("{secret}\n")),
+                "ingest" => Some(String::new()),
+                _ => None,
+            };
+            let refused_before = trail_refusals(&s);
+            let run = s.run_with_stdin(&args, input.as_deref());
+            let allowed = rank(role) >= rank(needs);
+            if allowed {
+                assert_eq!(run.code, 0, "{actor} ({role}) {command}: {}", run.stderr);
+            } else {
+                assert_eq!(run.code, 4, "{actor} ({role}) {command}: {}", run.stderr);
+                assert!(
+                    run.stderr.contains(&format!("needs the {needs} role")),
+                    "{}",
+                    run.stderr
+                );
+                assert_eq!(
+                    trail_refusals(&s),
+                    refused_before + 1,
+                    "{command} refusal not audited"
+                );
+            }
+        }
+    }
+    // Without a role (no "*" entry), even reading is refused.
+    s.set("KEYCTL_ACTOR", "stranger");
+    let run = s.run(&["list"]);
+    assert_eq!(run.code, 4);
+    assert_snapshot!(run.stderr);
+    // A "*" entry is the default role.
+    s.config("[roles]\nolga = \"owner\"\n\"*\" = \"member\"\n");
+    assert_eq!(s.run(&["list"]).code, 0);
+    assert_eq!(
+        s.run(&["create", "--name", "x", "--scope", "invoices:read"])
+            .code,
+        4
+    );
+}
+
+fn trail_refusals(s: &Sandbox) -> i64 {
+    if !s.db().exists() {
+        return 0;
+    }
+    db(s)
+        .query_row(
+            "SELECT count(*) FROM audit_events WHERE action = 'command.refused'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
+}
+
+#[test]
+fn a_refused_command_changes_nothing_else() {
+    let mut s = Sandbox::new();
+    s.config("[roles]\nolga = \"owner\"\nmia = \"member\"\n");
+    s.set("KEYCTL_ACTOR", "olga");
+    let (id, _) = s.create("k", &[]);
+    let before = s.ok(&["list", "--status", "all", "--format", "json"]);
+    s.set("KEYCTL_ACTOR", "mia");
+    assert_eq!(s.run(&["revoke", &id, "--yes"]).code, 4);
+    assert_eq!(
+        s.run(&["create", "--name", "x", "--scope", "invoices:read"])
+            .code,
+        4
+    );
+    assert_eq!(
+        before,
+        s.ok(&["list", "--status", "all", "--format", "json"])
+    );
+    let refusals = trail(&s, &["--action", "command.refused"]);
+    assert_eq!(refusals.len(), 2);
+    assert_eq!(refusals[0]["actor"], "mia");
+    assert_eq!(refusals[0]["details"]["command"], "create");
+    assert_eq!(refusals[0]["details"]["role"], "member");
+    assert_eq!(refusals[0]["details"]["required_role"], "admin");
+}
