@@ -389,6 +389,75 @@ fn audit_from_row(r: &Row<'_>) -> rusqlite::Result<AuditRow> {
     })
 }
 
+type SqlArgs = Vec<Box<dyn rusqlite::ToSql>>;
+
+/// The trail's event query for a filter (fixed SQL text; values as parameters).
+fn audit_events_sql(query: &AuditQuery) -> (String, SqlArgs) {
+    let mut sql = format!("SELECT {AUDIT_COLUMNS} FROM audit_events WHERE 1 = 1");
+    let mut args: SqlArgs = Vec::new();
+    let actions: Vec<&String> = query.actions.iter().filter(|a| *a != "request").collect();
+    if !actions.is_empty() {
+        sql.push_str(&format!(
+            " AND action IN ({})",
+            vec!["?"; actions.len()].join(", ")
+        ));
+        for a in actions {
+            args.push(Box::new(a.clone()));
+        }
+    }
+    common_filters(query, &mut sql, &mut args);
+    if let Some(actor) = &query.actor {
+        sql.push_str(" AND actor = ?");
+        args.push(Box::new(actor.clone()));
+    }
+    // Every filter's index ends in (ts, seq): rows come out in order.
+    sql.push_str(" ORDER BY ts DESC, seq DESC LIMIT ?");
+    args.push(Box::new(to_i64(query.limit as u64)));
+    (sql, args)
+}
+
+/// The trail's request query for a filter.
+fn trail_requests_sql(query: &AuditQuery) -> (String, SqlArgs) {
+    let mut sql = String::from(
+        "SELECT seq, key_id, ts, method, path, status, duration_ms, ip, user_agent, outcome, \
+         source FROM requests WHERE NOT (source = 'verify' AND outcome <> 'VALID')",
+    );
+    let mut args: SqlArgs = Vec::new();
+    common_filters(query, &mut sql, &mut args);
+    sql.push_str(" ORDER BY ts DESC, seq DESC LIMIT ?");
+    args.push(Box::new(to_i64(query.limit as u64)));
+    (sql, args)
+}
+
+/// A status class (`4xx`) as one query per code: each is an index seek on
+/// `(status, ts)` that yields rows already in time order, where a range over
+/// status would have to sort every matching row.
+fn split_status_class(query: &AuditQuery) -> Option<Vec<AuditQuery>> {
+    let (lo, hi) = query.status?;
+    (lo < hi).then(|| {
+        (lo..=hi)
+            .map(|code| AuditQuery {
+                status: Some((code, code)),
+                ..query.clone()
+            })
+            .collect()
+    })
+}
+
+/// Several event actions as one query per action, for the same reason.
+fn split_actions(query: &AuditQuery) -> Option<Vec<AuditQuery>> {
+    let actions: Vec<&String> = query.actions.iter().filter(|a| *a != "request").collect();
+    (actions.len() > 1).then(|| {
+        actions
+            .into_iter()
+            .map(|a| AuditQuery {
+                actions: vec![a.clone()],
+                ..query.clone()
+            })
+            .collect()
+    })
+}
+
 /// The filters that events and requests share: key, time, status, path.
 /// Only fixed SQL text is appended; every value is a parameter.
 fn common_filters(query: &AuditQuery, sql: &mut String, args: &mut Vec<Box<dyn rusqlite::ToSql>>) {
@@ -824,25 +893,17 @@ impl Queries for SqliteTx<'_> {
     }
 
     fn audit_events(&mut self, query: &AuditQuery) -> Result<Vec<AuditRow>> {
-        let mut sql = format!("SELECT {AUDIT_COLUMNS} FROM audit_events WHERE 1 = 1");
-        let mut args: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
-        let actions: Vec<&String> = query.actions.iter().filter(|a| *a != "request").collect();
-        if !actions.is_empty() {
-            sql.push_str(&format!(
-                " AND action IN ({})",
-                vec!["?"; actions.len()].join(", ")
-            ));
-            for a in actions {
-                args.push(Box::new(a.clone()));
+        let split = split_status_class(query).or_else(|| split_actions(query));
+        if let Some(parts) = split {
+            let mut rows = Vec::new();
+            for q in parts {
+                rows.extend(self.audit_events(&q)?);
             }
+            rows.sort_by_key(|r| std::cmp::Reverse((r.ts, r.seq)));
+            rows.truncate(query.limit);
+            return Ok(rows);
         }
-        common_filters(query, &mut sql, &mut args);
-        if let Some(actor) = &query.actor {
-            sql.push_str(" AND actor = ?");
-            args.push(Box::new(actor.clone()));
-        }
-        sql.push_str(" ORDER BY ts DESC, seq DESC LIMIT ?");
-        args.push(Box::new(to_i64(query.limit as u64)));
+        let (sql, args) = audit_events_sql(query);
         let mut stmt = self.tx.prepare_cached(&sql)?;
         let rows = stmt
             .query_map(rusqlite::params_from_iter(args.iter()), audit_from_row)?
@@ -851,14 +912,16 @@ impl Queries for SqliteTx<'_> {
     }
 
     fn trail_requests(&mut self, query: &AuditQuery) -> Result<Vec<(i64, RequestRecord)>> {
-        let mut sql = String::from(
-            "SELECT seq, key_id, ts, method, path, status, duration_ms, ip, user_agent, outcome, \
-             source FROM requests WHERE NOT (source = 'verify' AND outcome <> 'VALID')",
-        );
-        let mut args: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
-        common_filters(query, &mut sql, &mut args);
-        sql.push_str(" ORDER BY ts DESC, seq DESC LIMIT ?");
-        args.push(Box::new(to_i64(query.limit as u64)));
+        if let Some(codes) = split_status_class(query) {
+            let mut rows = Vec::new();
+            for q in codes {
+                rows.extend(self.trail_requests(&q)?);
+            }
+            rows.sort_by_key(|r| std::cmp::Reverse((r.1.ts, r.0)));
+            rows.truncate(query.limit);
+            return Ok(rows);
+        }
+        let (sql, args) = trail_requests_sql(query);
         let mut stmt = self.tx.prepare_cached(&sql)?;
         let rows = stmt
             .query_map(rusqlite::params_from_iter(args.iter()), |r| {
@@ -1039,6 +1102,97 @@ mod tests {
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .unwrap();
         assert_eq!(v, latest_version());
+    }
+
+    /// Every filter of `keyctl audit` is served by an index: no full scan of
+    /// a table and no sort, except the path prefix, which walks the time index
+    /// newest first and stops at the limit.
+    #[test]
+    fn every_audit_filter_uses_an_index() {
+        let conn = Connection::open_in_memory().unwrap();
+        apply_migrations(&conn, 0, latest_version()).unwrap();
+        let t = from_unix(1_700_000_000);
+        let base = AuditQuery {
+            limit: 50,
+            ..AuditQuery::default()
+        };
+        let filters = [
+            ("none", base.clone()),
+            (
+                "key",
+                AuditQuery {
+                    key_id: Some("key_0000000001".into()),
+                    ..base.clone()
+                },
+            ),
+            (
+                "action",
+                AuditQuery {
+                    actions: vec!["key.created".into()],
+                    ..base.clone()
+                },
+            ),
+            (
+                "actor",
+                AuditQuery {
+                    actor: Some("alice".into()),
+                    ..base.clone()
+                },
+            ),
+            (
+                "since",
+                AuditQuery {
+                    since: Some(t),
+                    ..base.clone()
+                },
+            ),
+            (
+                "until",
+                AuditQuery {
+                    until: Some(t),
+                    ..base.clone()
+                },
+            ),
+            (
+                "status",
+                AuditQuery {
+                    status: Some((401, 401)),
+                    since: Some(t),
+                    ..base.clone()
+                },
+            ),
+            (
+                "path",
+                AuditQuery {
+                    path_prefix: Some("/v1/".into()),
+                    ..base.clone()
+                },
+            ),
+        ];
+        for (name, q) in filters {
+            for (table, (sql, args)) in [
+                ("events", audit_events_sql(&q)),
+                ("requests", trail_requests_sql(&q)),
+            ] {
+                let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+                let plan: Vec<String> = stmt
+                    .query_map(rusqlite::params_from_iter(args.iter()), |r| {
+                        r.get::<_, String>(3)
+                    })
+                    .unwrap()
+                    .map(Result::unwrap)
+                    .collect();
+                let plan = plan.join(" | ");
+                assert!(
+                    !plan.contains("TEMP B-TREE"),
+                    "{name} on {table} sorts: {plan}"
+                );
+                assert!(
+                    plan.contains("USING INDEX") || plan.contains("USING INTEGER PRIMARY KEY"),
+                    "{name} on {table} scans without an index: {plan}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -100,8 +100,8 @@ CREATE TABLE audit_events (
     prev_hash  TEXT    NOT NULL,
     hash       TEXT    NOT NULL
 );
-CREATE INDEX audit_events_key ON audit_events (key_id, seq);
+CREATE INDEX audit_events_key ON audit_events (key_id, ts);
 CREATE INDEX audit_events_ts ON audit_events (ts);
-CREATE INDEX audit_events_action ON audit_events (action, seq);
-CREATE INDEX audit_events_actor ON audit_events (actor, seq);
+CREATE INDEX audit_events_action ON audit_events (action, ts);
+CREATE INDEX audit_events_actor ON audit_events (actor, ts);
 CREATE INDEX audit_events_status ON audit_events (status, ts);
