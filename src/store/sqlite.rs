@@ -13,6 +13,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use rusqlite::config::DbConfig;
 use rusqlite::{
     Connection, ErrorCode, OpenFlags, OptionalExtension, Row, TransactionBehavior, params,
 };
@@ -75,7 +76,7 @@ impl SqliteStore {
             path: path.to_path_buf(),
             durability: Durability::Normal,
         };
-        store.configure()?;
+        store.configure(access)?;
         let state = store.identify()?;
         if state != Identity::Current {
             store.ensure_wal()?;
@@ -96,12 +97,23 @@ impl SqliteStore {
         Ok(store)
     }
 
-    fn configure(&self) -> Result<()> {
+    fn configure(&self, access: Access) -> Result<()> {
         self.conn
             .busy_timeout(BUSY_TIMEOUT)
             .map_err(|e| db_error(&self.path, &e))?;
         self.conn
             .execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
+            .map_err(|e| db_error(&self.path, &e))?;
+        // A reader's exit never checkpoints: a command that wrote nothing
+        // does not pay for a checkpoint and its fsync. A writer checkpoints
+        // when it is the last connection to close, which keeps the -wal
+        // short, and so keeps short the WAL index that every new process
+        // rebuilds when it opens the database.
+        self.conn
+            .set_db_config(
+                DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE,
+                access == Access::Read,
+            )
             .map_err(|e| db_error(&self.path, &e))?;
         self.conn.set_prepared_statement_cache_capacity(64);
         Ok(())

@@ -1,0 +1,69 @@
+//! Floor for `keyctl verify`: the irreducible work of checking a presented
+//! key as a fresh process, written directly against rusqlite.
+//!
+//! Reads the secret from stdin, SHA-256s it, opens the database, reads
+//! `user_version`, looks the hash up by its unique index and prints one line.
+//! With `--record` it also runs one `BEGIN IMMEDIATE` transaction that
+//! updates `last_used_at`, inserts one request row and upserts one daily
+//! rollup row (WAL, `synchronous=NORMAL`). Like keyctl, it does not
+//! checkpoint when it closes.
+
+use std::io::BufRead;
+
+use rusqlite::{Connection, OpenFlags, OptionalExtension, config::DbConfig, params};
+use sha2::{Digest, Sha256};
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let path = args.next().expect("usage: floor_verify DB [--record]");
+    let record = args.next().as_deref() == Some("--record");
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line).expect("stdin");
+    let hash: [u8; 32] = Sha256::digest(line.trim_end().as_bytes()).into();
+    let conn = Connection::open_with_flags(
+        &path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .expect("open");
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)
+        .expect("config");
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .expect("version");
+    let id: Option<String> = conn
+        .query_row(
+            "SELECT id FROM keys WHERE secret_hash = ?1",
+            [&hash[..]],
+            |r| r.get(0),
+        )
+        .optional()
+        .expect("lookup");
+    let Some(id) = id else {
+        println!("NOT_FOUND");
+        return;
+    };
+    if record {
+        let now = 1_795_435_200_i64;
+        conn.execute_batch("PRAGMA synchronous = NORMAL; BEGIN IMMEDIATE")
+            .expect("begin");
+        conn.execute(
+            "UPDATE keys SET last_used_at = ?2 WHERE id = ?1",
+            params![id, now],
+        )
+        .expect("update");
+        conn.execute(
+            "INSERT INTO requests (key_id, ts, method, path, status, outcome, source) \
+             VALUES (?1, ?2, 'GET', '/v1/invoices', 200, 'VALID', 'verify')",
+            params![id, now],
+        )
+        .expect("insert");
+        conn.execute(
+            "INSERT INTO usage_daily (key_id, day, status, count) VALUES (?1, ?2, 200, 1) \
+             ON CONFLICT (key_id, day, status) DO UPDATE SET count = count + 1",
+            params![id, now / 86_400],
+        )
+        .expect("upsert");
+        conn.execute_batch("COMMIT").expect("commit");
+    }
+    println!("VALID {id} (schema {version})");
+}

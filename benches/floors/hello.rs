@@ -1,0 +1,5 @@
+//! Floor: the smallest Rust program that prints one line.
+
+fn main() {
+    println!("hello");
+}
