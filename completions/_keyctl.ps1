@@ -214,7 +214,7 @@ Register-ArgumentCompleter -Native -CommandName 'keyctl' -ScriptBlock {
         'keyctl;audit' {
             [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Only entries about this key (id, displayed prefix or name)')
             [CompletionResult]::new('--action', '--action', [CompletionResultType]::ParameterName, 'Only this action (repeatable): key.created, key.updated, key.revoked, key.rotated, verify.failed, verify.forbidden, verify.limited, requests.ingested, command.refused, request')
-            [CompletionResult]::new('--actor', '--actor', [CompletionResultType]::ParameterName, 'Only events by this operator')
+            [CompletionResult]::new('--actor', '--actor', [CompletionResultType]::ParameterName, 'Only entries by this operator (for requests: who ran verify or ingest)')
             [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'From this time: YYYY-MM-DD, RFC 3339, or a duration ago (7d)')
             [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Until this time (exclusive)')
             [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Only this HTTP status or class: 401, 4xx, 5xx')

@@ -201,7 +201,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
         &'keyctl;audit'= {
             cand --key 'Only entries about this key (id, displayed prefix or name)'
             cand --action 'Only this action (repeatable): key.created, key.updated, key.revoked, key.rotated, verify.failed, verify.forbidden, verify.limited, requests.ingested, command.refused, request'
-            cand --actor 'Only events by this operator'
+            cand --actor 'Only entries by this operator (for requests: who ran verify or ingest)'
             cand --since 'From this time: YYYY-MM-DD, RFC 3339, or a duration ago (7d)'
             cand --until 'Until this time (exclusive)'
             cand --status 'Only this HTTP status or class: 401, 4xx, 5xx'

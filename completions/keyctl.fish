@@ -201,7 +201,7 @@ complete -c keyctl -n "__fish_keyctl_using_subcommand ingest" -s h -l help -d 'P
 complete -c keyctl -n "__fish_keyctl_using_subcommand ingest" -s V -l version -d 'Print version'
 complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -l key -d 'Only entries about this key (id, displayed prefix or name)' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -l action -d 'Only this action (repeatable): key.created, key.updated, key.revoked, key.rotated, verify.failed, verify.forbidden, verify.limited, requests.ingested, command.refused, request' -r
-complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -l actor -d 'Only events by this operator' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -l actor -d 'Only entries by this operator (for requests: who ran verify or ingest)' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -l since -d 'From this time: YYYY-MM-DD, RFC 3339, or a duration ago (7d)' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -l until -d 'Until this time (exclusive)' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -l status -d 'Only this HTTP status or class: 401, 4xx, 5xx' -r

@@ -377,9 +377,8 @@ impl Keyctl {
             };
             let want_events =
                 filter.actions.is_empty() || filter.actions.iter().any(|a| a != action::REQUEST);
-            let want_requests = filter.actor.is_none()
-                && (filter.actions.is_empty()
-                    || filter.actions.iter().any(|a| a == action::REQUEST));
+            let want_requests =
+                filter.actions.is_empty() || filter.actions.iter().any(|a| a == action::REQUEST);
             let events = if want_events {
                 q.audit_events(&query)?
             } else {
@@ -565,6 +564,7 @@ mod tests {
             user_agent: None,
             outcome: None,
             source: crate::store::Source::Ingest,
+            actor: None,
         };
         let merged = merge(
             vec![ev(2, 30), ev(1, 10)],

@@ -283,8 +283,10 @@ impl Keyctl {
         })
     }
 
-    /// Changes what may change on a key (never its scopes, environment or secret).
-    pub fn update(&mut self, key_id: &str, changes: &KeyChanges) -> Result<Updated> {
+    /// Changes what may change on the key `query` names (an id, a displayed
+    /// prefix or a name): never its scopes, environment or secret. The key
+    /// is found and changed in one transaction.
+    pub fn update(&mut self, query: &str, changes: &KeyChanges) -> Result<Updated> {
         self.authorize("update", Role::Admin)?;
         let now = self.now();
         let actor = self.actor.clone();
@@ -314,14 +316,30 @@ impl Keyctl {
             text::validate_meta_key(k)?;
         }
         self.store.write(Durability::Full, |q| {
-            let before = q
-                .key_by_id(key_id)?
-                .ok_or_else(|| Error::KeyNotFound(key_id.to_owned()))?;
+            let before = resolve_in(q, query, now)?;
             if before.revoked_at.is_some() {
                 return Err(Error::conflict(
                     format!("key {} is revoked and can no longer be changed", before.id),
                     None,
                 ));
+            }
+            // A replaced key lives only for its grace period, which update
+            // may shorten but never extend.
+            if let (Some(next), Some(new_expiry)) = (&before.replaced_by, changes.expires_at) {
+                let extends = match (new_expiry, before.expires_at) {
+                    (None, _) => true,
+                    (Some(new), Some(old)) => new > old,
+                    (Some(_), None) => false,
+                };
+                if extends {
+                    return Err(Error::conflict(
+                        format!(
+                            "key {} was rotated to {next}; its grace period can end earlier but not later",
+                            before.id
+                        ),
+                        Some(format!("revoke {} to end it now", before.id)),
+                    ));
+                }
             }
             let mut key = before.clone();
             let mut diff = serde_json::Map::new();
@@ -387,8 +405,9 @@ impl Keyctl {
         })
     }
 
-    /// Revokes a key now. Revoking a revoked key changes nothing.
-    pub fn revoke(&mut self, key_id: &str, reason: Option<&str>) -> Result<Revoked> {
+    /// Revokes the key `query` names, now, in one transaction. Revoking a
+    /// revoked key changes nothing.
+    pub fn revoke(&mut self, query: &str, reason: Option<&str>) -> Result<Revoked> {
         self.authorize("revoke", Role::Owner)?;
         let now = self.now();
         let actor = self.actor.clone();
@@ -397,9 +416,7 @@ impl Keyctl {
             None => None,
         };
         self.store.write(Durability::Full, |q| {
-            let mut key = q
-                .key_by_id(key_id)?
-                .ok_or_else(|| Error::KeyNotFound(key_id.to_owned()))?;
+            let mut key = resolve_in(q, query, now)?;
             if key.revoked_at.is_some() {
                 return Ok(Revoked { key, already: true });
             }
@@ -419,10 +436,11 @@ impl Keyctl {
         })
     }
 
-    /// Replaces a key by a new one with the same name, scopes, environment,
-    /// limits, metadata and lifetime length. The old key is revoked now, or
+    /// Replaces the key `query` names by a new one with the same name,
+    /// scopes, environment, limits, metadata and lifetime length, in one
+    /// transaction. The old key is revoked now, or
     /// with a grace period stays valid until then and expires.
-    pub fn rotate(&mut self, key_id: &str, grace: Option<TimeDelta>) -> Result<Rotated> {
+    pub fn rotate(&mut self, query: &str, grace: Option<TimeDelta>) -> Result<Rotated> {
         self.authorize("rotate", Role::Owner)?;
         let now = self.now();
         let actor = self.actor.clone();
@@ -439,9 +457,7 @@ impl Keyctl {
         let plan = self.config.plan.clone();
         let key_prefix = self.config.key_prefix.clone();
         self.store.write(Durability::Full, |q| {
-            let mut old = q
-                .key_by_id(key_id)?
-                .ok_or_else(|| Error::KeyNotFound(key_id.to_owned()))?;
+            let mut old = resolve_in(q, query, now)?;
             if old.revoked_at.is_some() {
                 return Err(Error::conflict(
                     format!("key {} is revoked; a revoked key cannot be rotated", old.id),

@@ -115,6 +115,72 @@ fn find_env_marker(b: &[u8]) -> Option<usize> {
     b.windows(6).position(|w| w == b"_live_" || w == b"_test_")
 }
 
+/// The byte ranges of the real secrets in `s`: substrings that parse as a
+/// secret, checksum included (so ordinary text is never mistaken for one).
+fn secret_ranges(s: &str) -> Vec<std::ops::Range<usize>> {
+    let bytes = s.as_bytes();
+    let len = crate::secret::RANDOM_LEN + crate::secret::CHECKSUM_LEN;
+    let mut found = Vec::new();
+    let mut i = 0;
+    while let Some(pos) = find_env_marker(&bytes[i..]) {
+        let at = i + pos;
+        let random_at = at + 6;
+        let start = bytes[..at]
+            .iter()
+            .rposition(|b| !(b.is_ascii_lowercase() || b.is_ascii_digit()))
+            .map_or(0, |p| p + 1);
+        let end = random_at + len;
+        if end <= bytes.len()
+            && bytes[random_at..end].iter().all(u8::is_ascii_alphanumeric)
+            && crate::secret::Secret::parse(&s[start..end]).is_ok()
+        {
+            found.push(start..end);
+            i = end;
+        } else {
+            i = random_at;
+        }
+    }
+    found
+}
+
+/// Whether `s` contains a real secret.
+#[must_use]
+pub fn contains_secret(s: &str) -> bool {
+    !secret_ranges(s).is_empty()
+}
+
+/// `s` with every real secret in it cut to its displayed prefix and `…`: for
+/// request fields (paths with `?api_key=…`, user agents) before they are stored.
+#[must_use]
+pub fn strip_secrets(s: &str) -> Cow<'_, str> {
+    let ranges = secret_ranges(s);
+    if ranges.is_empty() {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut copied = 0;
+    for r in ranges {
+        let keep = r.end - crate::secret::RANDOM_LEN - crate::secret::CHECKSUM_LEN
+            + crate::secret::DISPLAY_RANDOM_LEN;
+        out.push_str(&s[copied..keep]);
+        out.push('…');
+        copied = r.end;
+    }
+    out.push_str(&s[copied..]);
+    Cow::Owned(out)
+}
+
+/// Refuses operator-supplied text that contains a secret: it would be stored.
+pub fn refuse_secret(what: &str, s: &str) -> Result<()> {
+    if contains_secret(s) {
+        return Err(Error::invalid_with_hint(
+            format!("{what} contains a secret key; secrets are never stored"),
+            "remove it, and rotate the key if the secret was exposed",
+        ));
+    }
+    Ok(())
+}
+
 /// Validates a key name: trimmed, 1–100 characters, no control characters.
 /// Returns the trimmed name.
 pub fn validate_name(raw: &str) -> Result<String> {
@@ -134,6 +200,7 @@ pub fn validate_name(raw: &str) -> Result<String> {
             escape(name)
         )));
     }
+    refuse_secret("the name", name)?;
     Ok(name.to_owned())
 }
 
@@ -150,6 +217,7 @@ pub fn validate_description(raw: &str) -> Result<Option<String>> {
             "description is {len} characters long; the limit is {DESCRIPTION_MAX}"
         )));
     }
+    refuse_secret("the text", text)?;
     Ok(Some(text.to_owned()))
 }
 
@@ -179,6 +247,7 @@ pub fn parse_meta(arg: &str) -> Result<(String, String)> {
         ));
     };
     validate_meta_key(key)?;
+    refuse_secret(&format!("metadata '{key}'"), value)?;
     let len = value.chars().count();
     if len > META_VALUE_MAX {
         return Err(Error::invalid(format!(
@@ -242,6 +311,29 @@ mod tests {
         );
         assert_eq!(redact_secrets("key sk_live_ short"), "key sk_live_ short");
         assert_eq!(redact_secrets("plain text"), "plain text");
+    }
+
+    #[test]
+    fn secrets_are_found_by_their_checksum() {
+        let secret = crate::secret::Secret::generate(
+            &crate::secret::KeyPrefix::default(),
+            crate::secret::Environment::Test,
+        )
+        .unwrap();
+        let text = format!("/v1/invoices?api_key={}&x=1", secret.expose());
+        assert!(contains_secret(&text));
+        assert_eq!(
+            strip_secrets(&text),
+            format!("/v1/invoices?api_key={}…&x=1", secret.display_prefix())
+        );
+        // Text shaped like a secret but without its checksum is left alone.
+        let lookalike = "my_live_integration0123456789abcdefghijklmnopq";
+        assert!(!contains_secret(lookalike));
+        assert_eq!(strip_secrets(lookalike), lookalike);
+        assert!(validate_name(secret.expose()).is_err());
+        assert!(validate_description(&format!("see {}", secret.expose())).is_err());
+        assert!(parse_meta(&format!("k={}", secret.expose())).is_err());
+        assert!(validate_name(lookalike).is_ok());
     }
 
     #[test]

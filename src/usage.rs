@@ -7,8 +7,8 @@
 //! request rows only for the last N calls, through the `(key_id, ts)` index.
 //! Sections built from rollups count whole UTC days.
 
-use std::collections::{BTreeMap, HashMap};
-use std::io::BufRead;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::io::{BufRead, Seek, SeekFrom, Write};
 
 use chrono::{NaiveDate, TimeDelta};
 use serde_json::{Value, json};
@@ -19,7 +19,7 @@ use crate::key::Key;
 use crate::keyctl::Keyctl;
 use crate::role::Role;
 use crate::store::{Durability, KeyTotals, Queries, RequestRecord, Source};
-use crate::text::escape;
+use crate::text::{escape, strip_secrets};
 use crate::time::{Timestamp, from_unix};
 
 const DAY: i64 = 86_400;
@@ -167,8 +167,24 @@ impl Keyctl {
         self.authorize("ingest", Role::Admin)?;
         let now = self.now();
         let actor = self.actor().to_owned();
+        // Pass 1, without the write lock: copy the input to a private spool
+        // file while checking every line and resolving its key, so a slow
+        // producer or a bad line never holds up other writers.
+        let mut spool = tempfile::tempfile().map_err(|e| Error::Io {
+            path: std::env::temp_dir(),
+            source: e,
+        })?;
+        let ids = self.store_mut().read(|q| {
+            let mut out = std::io::BufWriter::new(&mut spool);
+            let ids = check_lines(q, reader, &mut out, progress)?;
+            out.flush().map_err(spool_error)?;
+            Ok(ids)
+        })?;
+        spool.seek(SeekFrom::Start(0)).map_err(spool_error)?;
+        let mut lines = std::io::BufReader::with_capacity(1 << 16, spool);
+        // Pass 2: one write transaction that inserts the checked lines.
         self.store_mut().write(Durability::Normal, |q| {
-            let summary = ingest_lines(q, reader, progress)?;
+            let summary = insert_lines(q, &mut lines, &ids, &actor)?;
             let details =
                 json!({ "source": source, "requests": summary.requests, "keys": summary.keys });
             audit::append(
@@ -184,6 +200,13 @@ impl Keyctl {
             )?;
             Ok(summary)
         })
+    }
+}
+
+fn spool_error(e: std::io::Error) -> Error {
+    Error::Io {
+        path: std::env::temp_dir(),
+        source: e,
     }
 }
 
@@ -237,7 +260,10 @@ fn opt_string(
 ) -> Result<Option<String>> {
     match obj.get(field) {
         None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) if s.chars().count() <= max => Ok(Some(s.clone())),
+        // A secret in a logged path or user agent is cut to its prefix.
+        Some(Value::String(s)) if s.chars().count() <= max => {
+            Ok(Some(strip_secrets(s).into_owned()))
+        }
         Some(Value::String(_)) => Err(field_error(
             line,
             field,
@@ -267,6 +293,7 @@ fn parse_line(
     text: &str,
     line: u64,
     resolve: &mut dyn FnMut(&str) -> Result<Option<String>>,
+    actor: Option<&str>,
 ) -> Result<RequestRecord> {
     let value: Value = serde_json::from_str(text).map_err(|e| {
         // serde_json counts lines within the one line it was given; say the column only.
@@ -391,6 +418,7 @@ fn parse_line(
         user_agent: opt_string(&obj, line, "user_agent", 1000)?,
         outcome: None,
         source: Source::Ingest,
+        actor: actor.map(str::to_owned),
     })
 }
 
@@ -423,15 +451,20 @@ impl Rollups {
     }
 }
 
-fn ingest_lines(
+/// Maps each `key` value of a log (an id or a displayed prefix) to a key id.
+type KeyIds = HashMap<String, String>;
+
+/// Pass 1: reads every line, checks it, resolves its key, and copies the
+/// non-blank lines to `spool`. Any problem stops here, before a write.
+fn check_lines(
     q: &mut dyn Queries,
     reader: &mut dyn BufRead,
+    spool: &mut dyn Write,
     progress: &mut dyn FnMut(u64),
-) -> Result<IngestSummary> {
+) -> Result<KeyIds> {
     let mut ids: HashMap<String, Option<String>> = HashMap::new();
-    let mut rollups = Rollups::default();
     let mut buf = String::new();
-    let (mut line, mut bytes, mut requests, mut pending) = (0u64, 0u64, 0u64, 0usize);
+    let (mut line, mut bytes) = (0u64, 0u64);
     loop {
         buf.clear();
         let n = reader.read_line(&mut buf).map_err(|e| match e.kind() {
@@ -439,7 +472,9 @@ fn ingest_lines(
                 "line {}: not UTF-8 text; nothing was imported",
                 line + 1
             )),
-            _ => Error::Output(e),
+            _ => Error::invalid(format!(
+                "cannot read the input after line {line}: {e}; nothing was imported"
+            )),
         })?;
         if n == 0 {
             break;
@@ -450,22 +485,63 @@ fn ingest_lines(
         if text.is_empty() {
             continue;
         }
-        let record = {
-            let mut resolve = |k: &str| -> Result<Option<String>> {
-                if let Some(id) = ids.get(k) {
-                    return Ok(id.clone());
+        let mut resolve = |k: &str| -> Result<Option<String>> {
+            if let Some(id) = ids.get(k) {
+                return Ok(id.clone());
+            }
+            let id = if crate::key::looks_like_key_id(k) {
+                q.key_by_id(k)?.map(|key| key.id)
+            } else {
+                let found = q.keys_by_prefix(k)?;
+                match found.len() {
+                    0 => None,
+                    1 => Some(found[0].id.clone()),
+                    n => {
+                        return Err(Error::invalid(format!(
+                            "line {line}: field 'key': the prefix '{}' matches {n} keys; use the key id; nothing was imported",
+                            escape(&strip_secrets(k))
+                        )));
+                    }
                 }
-                let id = if crate::key::looks_like_key_id(k) {
-                    q.key_by_id(k)?.map(|key| key.id)
-                } else {
-                    let found = q.keys_by_prefix(k)?;
-                    (found.len() == 1).then(|| found[0].id.clone())
-                };
-                ids.insert(k.to_owned(), id.clone());
-                Ok(id)
             };
-            parse_line(text, line, &mut resolve)?
+            ids.insert(k.to_owned(), id.clone());
+            Ok(id)
         };
+        parse_line(text, line, &mut resolve, None)?;
+        spool
+            .write_all(text.as_bytes())
+            .and_then(|()| spool.write_all(b"\n"))
+            .map_err(spool_error)?;
+        if line % 50_000 == 0 {
+            progress(bytes);
+        }
+    }
+    progress(bytes);
+    Ok(ids
+        .into_iter()
+        .filter_map(|(k, v)| v.map(|id| (k, id)))
+        .collect())
+}
+
+/// Pass 2: inserts the checked lines with their rollups, aggregated in
+/// memory in bounded batches.
+fn insert_lines(
+    q: &mut dyn Queries,
+    lines: &mut dyn BufRead,
+    ids: &KeyIds,
+    actor: &str,
+) -> Result<IngestSummary> {
+    let mut rollups = Rollups::default();
+    let mut buf = String::new();
+    let (mut line, mut requests, mut pending) = (0u64, 0u64, 0usize);
+    loop {
+        buf.clear();
+        if lines.read_line(&mut buf).map_err(spool_error)? == 0 {
+            break;
+        }
+        line += 1;
+        let mut resolve = |k: &str| -> Result<Option<String>> { Ok(ids.get(k).cloned()) };
+        let record = parse_line(buf.trim_end(), line, &mut resolve, Some(actor))?;
         q.insert_request(&record)?;
         rollups.add(&record);
         requests += 1;
@@ -473,13 +549,16 @@ fn ingest_lines(
         if pending >= ROLLUP_FLUSH_EVERY {
             rollups.flush(q)?;
             pending = 0;
-            progress(bytes);
         }
     }
     rollups.flush(q)?;
-    progress(bytes);
-    let keys = ids.values().filter(|v| v.is_some()).count();
-    Ok(IngestSummary { requests, keys })
+    // Every resolved reference came from an imported line; an id and a
+    // prefix of the same key count once.
+    let keys: HashSet<&String> = ids.values().collect();
+    Ok(IngestSummary {
+        requests,
+        keys: keys.len(),
+    })
 }
 
 #[cfg(test)]
@@ -527,7 +606,7 @@ mod tests {
             Ok((k == "key_0000000001").then(|| k.to_owned()))
         };
         let ok = r#"{"key":"key_0000000001","ts":"2026-11-23T10:00:00Z","method":"get","path":"/v1/invoices","status":200,"duration_ms":12.4,"ip":"10.0.0.1","user_agent":"curl/8","extra":true}"#;
-        let r = parse_line(ok, 1, &mut known).unwrap();
+        let r = parse_line(ok, 1, &mut known, None).unwrap();
         assert_eq!(r.method.as_deref(), Some("GET"));
         assert_eq!(r.duration_ms, Some(12));
         for (line, field) in [
@@ -561,11 +640,13 @@ mod tests {
                 "'ip'",
             ),
         ] {
-            let e = parse_line(line, 7, &mut known).unwrap_err().to_string();
+            let e = parse_line(line, 7, &mut known, None)
+                .unwrap_err()
+                .to_string();
             assert!(e.starts_with("line 7: field "), "{e}");
             assert!(e.contains(field), "{line}: {e}");
         }
-        let e = parse_line("{not json", 3, &mut known)
+        let e = parse_line("{not json", 3, &mut known, None)
             .unwrap_err()
             .to_string();
         assert!(e.starts_with("line 3: invalid JSON"), "{e}");

@@ -23,6 +23,7 @@ use crate::limits::{Period, Plan, RateLimit};
 use crate::scope::{Catalog, Scope};
 use crate::secret::{Environment, MalformedReason, Secret, SecretHash};
 use crate::store::{Counter, Durability, Queries, RequestRecord, Source};
+use crate::text::strip_secrets;
 use crate::time::Timestamp;
 use crate::usage::{day_of, endpoint};
 
@@ -161,7 +162,10 @@ pub(crate) fn ser_ts<S: serde::Serializer>(t: &Timestamp, s: S) -> Result<S::Ok,
 /// The limits that apply to a key, as they stand after the verification.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Remaining {
+    /// The key's own rate limit.
     pub rate_limit: Option<LimitState>,
+    /// The plan's rate limit per key (both apply when both are set).
+    pub plan_rate_limit: Option<LimitState>,
     pub quota: Option<LimitState>,
     pub plan_monthly_calls: Option<LimitState>,
 }
@@ -246,19 +250,22 @@ struct Check {
     over: Outcome,
 }
 
-fn checks(key: &Key, plan: Option<&Plan>, now: Timestamp) -> [Option<Check>; 3] {
-    let rate: Option<RateLimit> = key.rate_limit.or(plan.and_then(|p| p.rate_limit));
-    let rate = rate.map(|r| {
+fn checks(key: &Key, plan: Option<&Plan>, now: Timestamp) -> [Option<Check>; 4] {
+    let rate = |r: RateLimit, kind: &'static str| {
         let (window_start, resets_at) = window(now, r.window_secs);
         Check {
             scope: key.id.clone(),
-            kind: "rate",
+            kind,
             window_start,
             resets_at,
             limit: u64::from(r.count),
             over: Outcome::RateLimited,
         }
-    });
+    };
+    let own_rate = key.rate_limit.map(|r| rate(r, "rate"));
+    let plan_rate = plan
+        .and_then(|p| p.rate_limit)
+        .map(|r| rate(r, "plan_rate"));
     let quota = key.quota.map(|q| {
         let (window_start, resets_at) = period(now, q.period);
         Check {
@@ -281,7 +288,7 @@ fn checks(key: &Key, plan: Option<&Plan>, now: Timestamp) -> [Option<Check>; 3] 
             over: Outcome::UsageExceeded,
         }
     });
-    [rate, quota, monthly]
+    [own_rate, plan_rate, quota, monthly]
 }
 
 /// Applies the limits to a key that passed [`decide`]. With `consume`, a
@@ -294,7 +301,7 @@ fn apply_limits(
     consume: bool,
 ) -> Result<(Outcome, Remaining)> {
     let checks = checks(key, plan, now);
-    let mut used = [0u64; 3];
+    let mut used = [0u64; 4];
     let mut outcome = Outcome::Valid;
     for (i, check) in checks.iter().enumerate() {
         let Some(c) = check else { continue };
@@ -328,7 +335,8 @@ fn apply_limits(
         };
         match i {
             0 => remaining.rate_limit = Some(state),
-            1 => remaining.quota = Some(state),
+            1 => remaining.plan_rate_limit = Some(state),
+            2 => remaining.quota = Some(state),
             _ => remaining.plan_monthly_calls = Some(state),
         }
     }
@@ -432,22 +440,32 @@ fn record(
 ) -> Result<()> {
     let status = v.outcome.http_status();
     let key_id = v.key.as_ref().map(|k| k.id.clone());
+    // A client may send its key in the path (`?api_key=…`) or elsewhere:
+    // nothing secret is stored.
+    let clean = |f: &Option<String>| f.as_deref().map(|s| strip_secrets(s).into_owned());
+    let (method, path, ip, user_agent) = (
+        clean(&request.method),
+        clean(&request.path),
+        clean(&request.ip),
+        clean(&request.user_agent),
+    );
     q.insert_request(&RequestRecord {
         key_id: key_id.clone(),
         ts: now,
-        method: request.method.clone(),
-        path: request.path.clone(),
+        method: method.clone(),
+        path: path.clone(),
         status,
         duration_ms: None,
-        ip: request.ip.clone(),
-        user_agent: request.user_agent.clone(),
+        ip: ip.clone(),
+        user_agent: user_agent.clone(),
         outcome: Some(v.outcome.code().to_owned()),
         source: Source::Verify,
+        actor: Some(actor.to_owned()),
     })?;
     if let Some(key) = &v.key {
         let day = day_of(now);
         q.add_daily(&key.id, day, status, 1)?;
-        let ep = endpoint(request.method.as_deref(), request.path.as_deref());
+        let ep = endpoint(method.as_deref(), path.as_deref());
         q.add_endpoint(&key.id, day, &ep, 1)?;
         if v.outcome.is_valid() {
             q.set_last_used(&key.id, now)?;
@@ -464,10 +482,10 @@ fn record(
     let details = json!({
         "code": v.outcome.code(),
         "status": status,
-        "method": request.method,
-        "path": request.path,
-        "ip": request.ip,
-        "user_agent": request.user_agent,
+        "method": method,
+        "path": path,
+        "ip": ip,
+        "user_agent": user_agent,
         "required_scopes": v.required.iter().map(ToString::to_string).collect::<Vec<_>>(),
     });
     // A malformed string leaves nothing of itself; an unknown well-formed one

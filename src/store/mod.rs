@@ -26,6 +26,9 @@ pub enum Access {
     Read,
     /// Writes: the database (and its folders) are created if missing.
     Write,
+    /// Writes to what already exists (update, revoke, rotate, verify): a
+    /// database that does not exist yet reads as empty and is not created.
+    Modify,
 }
 
 /// How durable a write must be when it returns.
@@ -147,6 +150,8 @@ pub struct RequestRecord {
     /// The verification outcome code, for requests recorded by `verify`.
     pub outcome: Option<String>,
     pub source: Source,
+    /// The operator who recorded it: who ran `verify`, or `ingest`.
+    pub actor: Option<String>,
 }
 
 /// A fixed-window counter: the window's start (Unix seconds) and its count.

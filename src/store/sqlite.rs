@@ -42,8 +42,10 @@ pub fn latest_version() -> i64 {
     MIGRATIONS.len() as i64
 }
 
-/// How long a writer waits for another one before giving up.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a writer waits for another one before giving up: long enough
+/// for a large `ingest`, whose single transaction holds the write lock while
+/// it inserts (about 2 s per 100,000 lines here).
+const BUSY_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// A SQLite database file (or an empty in-memory one for reads of a file that
 /// does not exist yet).
@@ -57,11 +59,12 @@ impl SqliteStore {
     /// Opens the database at `path`.
     ///
     /// With [`Access::Write`] a missing file is created with mode 0600 (and
-    /// missing folders with 0700); with [`Access::Read`] a missing file reads
-    /// as an empty database and nothing is created.
+    /// missing folders with 0700); with [`Access::Read`] or
+    /// [`Access::Modify`] a missing file reads as an empty database and
+    /// nothing is created.
     pub fn open(path: &Path, access: Access) -> Result<SqliteStore> {
         let exists = path.exists();
-        if !exists && access == Access::Read {
+        if !exists && access != Access::Write {
             return SqliteStore::empty(path);
         }
         if !exists {
@@ -418,10 +421,6 @@ fn audit_events_sql(query: &AuditQuery) -> (String, SqlArgs) {
         }
     }
     common_filters(query, &mut sql, &mut args);
-    if let Some(actor) = &query.actor {
-        sql.push_str(" AND actor = ?");
-        args.push(Box::new(actor.clone()));
-    }
     // Every filter's index ends in (ts, seq): rows come out in order.
     sql.push_str(" ORDER BY ts DESC, seq DESC LIMIT ?");
     args.push(Box::new(to_i64(query.limit as u64)));
@@ -430,9 +429,9 @@ fn audit_events_sql(query: &AuditQuery) -> (String, SqlArgs) {
 
 /// The trail's request query for a filter.
 fn trail_requests_sql(query: &AuditQuery) -> (String, SqlArgs) {
-    let mut sql = String::from(
-        "SELECT seq, key_id, ts, method, path, status, duration_ms, ip, user_agent, outcome, \
-         source FROM requests WHERE NOT (source = 'verify' AND outcome <> 'VALID')",
+    let mut sql = format!(
+        "SELECT seq, {REQUEST_COLUMNS} FROM requests \
+         WHERE NOT (source = 'verify' AND outcome <> 'VALID')"
     );
     let mut args: SqlArgs = Vec::new();
     common_filters(query, &mut sql, &mut args);
@@ -470,12 +469,16 @@ fn split_actions(query: &AuditQuery) -> Option<Vec<AuditQuery>> {
     })
 }
 
-/// The filters that events and requests share: key, time, status, path.
+/// The filters that events and requests share: key, actor, time, status, path.
 /// Only fixed SQL text is appended; every value is a parameter.
 fn common_filters(query: &AuditQuery, sql: &mut String, args: &mut Vec<Box<dyn rusqlite::ToSql>>) {
     if let Some(key) = &query.key_id {
         sql.push_str(" AND key_id = ?");
         args.push(Box::new(key.clone()));
+    }
+    if let Some(actor) = &query.actor {
+        sql.push_str(" AND actor = ?");
+        args.push(Box::new(actor.clone()));
     }
     if let Some(since) = query.since {
         sql.push_str(" AND ts >= ?");
@@ -506,23 +509,28 @@ fn to_i64(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 
-fn request_from_row(r: &Row<'_>) -> rusqlite::Result<RequestRecord> {
-    let source: String = r.get(9)?;
+const REQUEST_COLUMNS: &str =
+    "key_id, ts, method, path, status, duration_ms, ip, user_agent, outcome, source, actor";
+
+/// A request from `REQUEST_COLUMNS` starting at column `at`.
+fn request_at(r: &Row<'_>, at: usize) -> rusqlite::Result<RequestRecord> {
+    let source: String = r.get(at + 9)?;
     Ok(RequestRecord {
-        key_id: r.get(0)?,
-        ts: from_unix(r.get(1)?),
-        method: r.get(2)?,
-        path: r.get(3)?,
-        status: r.get(4)?,
-        duration_ms: r.get(5)?,
-        ip: r.get(6)?,
-        user_agent: r.get(7)?,
-        outcome: r.get(8)?,
+        key_id: r.get(at)?,
+        ts: from_unix(r.get(at + 1)?),
+        method: r.get(at + 2)?,
+        path: r.get(at + 3)?,
+        status: r.get(at + 4)?,
+        duration_ms: r.get(at + 5)?,
+        ip: r.get(at + 6)?,
+        user_agent: r.get(at + 7)?,
+        outcome: r.get(at + 8)?,
         source: if source == "ingest" {
             Source::Ingest
         } else {
             Source::Verify
         },
+        actor: r.get(at + 10)?,
     })
 }
 
@@ -623,8 +631,7 @@ impl Queries for SqliteTx<'_> {
         let sql = format!(
             "SELECT {KEY_COLUMNS} FROM keys WHERE {status} \
              AND (?2 IS NULL OR environment = ?2) \
-             AND (?3 IS NULL OR (expires_at IS NOT NULL AND expires_at <= ?3)) \
-             AND ?1 = ?1 \
+             AND (?3 IS NULL OR (expires_at > ?1 AND expires_at <= ?3)) \
              ORDER BY created_at, seq"
         );
         let mut stmt = self.tx.prepare_cached(&sql)?;
@@ -702,7 +709,8 @@ impl Queries for SqliteTx<'_> {
     fn insert_request(&mut self, r: &RequestRecord) -> Result<()> {
         let mut stmt = self.tx.prepare_cached(
             "INSERT INTO requests (key_id, ts, method, path, status, duration_ms, ip, \
-             user_agent, outcome, source) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+             user_agent, outcome, source, actor) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         )?;
         stmt.execute(params![
             r.key_id,
@@ -715,6 +723,7 @@ impl Queries for SqliteTx<'_> {
             r.user_agent,
             r.outcome,
             r.source.as_str(),
+            r.actor,
         ])?;
         Ok(())
     }
@@ -824,11 +833,10 @@ impl Queries for SqliteTx<'_> {
         until: Timestamp,
         limit: usize,
     ) -> Result<Vec<RequestRecord>> {
-        let mut stmt = self.tx.prepare_cached(
-            "SELECT key_id, ts, method, path, status, duration_ms, ip, user_agent, outcome, source \
-             FROM requests WHERE key_id = ?1 AND ts >= ?2 AND ts < ?3 \
-             ORDER BY ts DESC, seq DESC LIMIT ?4",
-        )?;
+        let mut stmt = self.tx.prepare_cached(&format!(
+            "SELECT {REQUEST_COLUMNS} FROM requests WHERE key_id = ?1 AND ts >= ?2 AND ts < ?3 \
+                 ORDER BY ts DESC, seq DESC LIMIT ?4"
+        ))?;
         let rows = stmt
             .query_map(
                 params![
@@ -837,7 +845,7 @@ impl Queries for SqliteTx<'_> {
                     until.timestamp(),
                     to_i64(limit as u64)
                 ],
-                request_from_row,
+                |r| request_at(r, 0),
             )?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
@@ -937,27 +945,7 @@ impl Queries for SqliteTx<'_> {
         let mut stmt = self.tx.prepare_cached(&sql)?;
         let rows = stmt
             .query_map(rusqlite::params_from_iter(args.iter()), |r| {
-                let seq: i64 = r.get(0)?;
-                let source: String = r.get(10)?;
-                Ok((
-                    seq,
-                    RequestRecord {
-                        key_id: r.get(1)?,
-                        ts: from_unix(r.get(2)?),
-                        method: r.get(3)?,
-                        path: r.get(4)?,
-                        status: r.get(5)?,
-                        duration_ms: r.get(6)?,
-                        ip: r.get(7)?,
-                        user_agent: r.get(8)?,
-                        outcome: r.get(9)?,
-                        source: if source == "ingest" {
-                            Source::Ingest
-                        } else {
-                            Source::Verify
-                        },
-                    },
-                ))
+                Ok((r.get::<_, i64>(0)?, request_at(r, 1)?))
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)

@@ -125,14 +125,26 @@ fn filters_narrow_the_trail() {
         )),
         ["requests.ingested", "key.revoked"]
     );
+    // carol revoked b, ran two verifications (one VALID request, one refusal
+    // event) and ingested two requests.
     let carol = trail(&s, &["--actor", "carol"]);
-    assert!(
-        carol
-            .iter()
-            .all(|e| e["actor"] == "carol" && e["kind"] == "event"),
-        "{carol:?}"
+    assert!(carol.iter().all(|e| e["actor"] == "carol"), "{carol:?}");
+    let kinds: Vec<&str> = carol.iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    assert_eq!(
+        kinds.iter().filter(|k| **k == "event").count(),
+        3,
+        "{kinds:?}"
     );
-    assert_eq!(carol.len(), 3);
+    assert_eq!(
+        kinds.iter().filter(|k| **k == "request").count(),
+        3,
+        "{kinds:?}"
+    );
+    assert!(
+        trail(&s, &["--actor", "alice"])
+            .iter()
+            .all(|e| e["actor"] == "alice")
+    );
     let recent = trail(&s, &["--since", "2026-11-24"]);
     assert!(
         recent
@@ -477,4 +489,21 @@ fn a_refused_command_changes_nothing_else() {
     assert_eq!(refusals[0]["details"]["command"], "create");
     assert_eq!(refusals[0]["details"]["role"], "member");
     assert_eq!(refusals[0]["details"]["required_role"], "admin");
+}
+
+#[test]
+fn a_refusal_comes_before_any_lookup() {
+    let mut s = Sandbox::new();
+    s.config("[roles]\nolga = \"owner\"\nmia = \"member\"\n");
+    s.set("KEYCTL_ACTOR", "olga");
+    s.create("k", &[]);
+    s.set("KEYCTL_ACTOR", "mia");
+    for args in [
+        &["update", "nope", "--name", "x"][..],
+        &["revoke", "nope", "--yes"],
+        &["rotate", "nope", "--yes"],
+    ] {
+        assert_eq!(s.run(args).code, 4, "{args:?}");
+    }
+    assert_eq!(trail_refusals(&s), 3);
 }

@@ -157,3 +157,20 @@ fn colour_follows_the_choice_and_no_color() {
     let never = s.ok(&["list", "--status", "all", "--color", "never"]);
     assert_eq!(never, plain);
 }
+
+#[test]
+fn expiring_within_leaves_out_keys_already_expired() {
+    let mut s = fixture();
+    s.set("KEYCTL_NOW", "2026-11-24T06:00:00Z");
+    let out = s.ok(&[
+        "list",
+        "--status",
+        "all",
+        "--expiring-within",
+        "30d",
+        "--format",
+        "csv",
+    ]);
+    assert!(!out.contains("Short lived"), "{out}");
+    assert!(out.contains("CI"), "{out}");
+}

@@ -103,3 +103,31 @@ fn quiet_rotate_prints_only_the_new_secret_and_json_carries_both_keys() {
     assert!(keyctl::Secret::parse(run.stdout.trim_end()).is_ok());
     assert_snapshot!(s.transcript(&[&["rotate", &b, "--yes", "--format", "json"],]));
 }
+
+#[test]
+fn a_grace_period_can_end_earlier_but_never_later() {
+    let s = Sandbox::new();
+    s.config("plan = \"trial\"\n");
+    let (old, _) = s.create("a", &[]);
+    s.create("b", &[]);
+    s.ok(&["rotate", &old, "--grace", "1d", "--yes"]);
+    for later in ["never", "2027-01-01", "30d"] {
+        let run = s.run(&["update", &old, "--expires", later]);
+        assert_eq!(run.code, 1, "{later}: {}", run.stdout);
+        assert!(
+            run.stderr.contains("grace period can end earlier"),
+            "{}",
+            run.stderr
+        );
+    }
+    s.ok(&["update", &old, "--expires", "1h"]);
+    let v: serde_json::Value =
+        serde_json::from_str(&s.ok(&["show", &old, "--format", "json"])).unwrap();
+    assert_eq!(v["expires_at"], "2026-11-23T13:00:00Z");
+    // Still two active keys as the plan counts them: a third is refused.
+    assert_eq!(
+        s.run(&["create", "--name", "c", "--scope", "invoices:read"])
+            .code,
+        5
+    );
+}

@@ -171,3 +171,169 @@ fn concurrent_first_opens_migrate_once() {
         serde_json::from_str(&s.ok(&["list", "--format", "json"])).unwrap();
     assert_eq!(list.as_array().unwrap().len(), 16);
 }
+
+#[test]
+fn secrets_are_refused_or_stripped_wherever_text_is_stored() {
+    let mut s = Sandbox::new();
+    let (id, secret) = s.create("k", &[]);
+    let refused: Vec<Vec<String>> = vec![
+        vec![
+            "create".into(),
+            "--name".into(),
+            secret.clone(),
+            "--scope".into(),
+            "invoices:read".into(),
+        ],
+        vec![
+            "create".into(),
+            "--name".into(),
+            "x".into(),
+            "--scope".into(),
+            "invoices:read".into(),
+            "--description".into(),
+            format!("key is {secret}"),
+        ],
+        vec![
+            "create".into(),
+            "--name".into(),
+            "x".into(),
+            "--scope".into(),
+            "invoices:read".into(),
+            "--meta".into(),
+            format!("k={secret}"),
+        ],
+        vec![
+            "update".into(),
+            id.clone(),
+            "--name".into(),
+            format!("{secret} copy"),
+        ],
+        vec![
+            "revoke".into(),
+            id.clone(),
+            "--yes".into(),
+            "--reason".into(),
+            secret.clone(),
+        ],
+        vec!["--actor".into(), secret.clone(), "list".into()],
+    ];
+    for args in &refused {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let run = s.run(&args);
+        assert_eq!(run.code, 1, "{args:?}");
+        assert!(
+            run.stderr.contains("contains a secret key"),
+            "{}",
+            run.stderr
+        );
+        assert!(!run.stderr.contains(&secret[16..]), "{}", run.stderr);
+    }
+    // Request fields are kept, with the secret cut to its prefix.
+    let path = format!("/v1/invoices?api_key={secret}");
+    let run = s.run_with_stdin(
+        &[
+            "verify",
+            "--path",
+            &path,
+            "--method",
+            "GET",
+            "--user-agent",
+            &format!("agent {secret}"),
+        ],
+        Some(&secret),
+    );
+    assert_eq!(
+        run.stdout.lines().nth(1).unwrap_or_default().trim(),
+        "outcome      VALID"
+    );
+    let log =
+        format!("{{\"key\":\"{id}\",\"ts\":1795000000,\"status\":200,\"path\":\"{path}\"}}\n");
+    assert_eq!(s.run_with_stdin(&["ingest"], Some(&log)).code, 0);
+    s.set("KEYCTL_NOW", "2026-11-24T12:00:00Z");
+    let run = s.run_with_stdin(&["verify", "--path", &path], Some("sk_live_short"));
+    assert_eq!(run.code, 3);
+    let trail = s.ok(&["audit", "--format", "json", "--limit", "100"]);
+    assert!(
+        trail.contains(&format!("api_key={}…", &secret[..16])),
+        "{trail}"
+    );
+    let reader = rusqlite::Connection::open(s.db()).unwrap();
+    reader.execute_batch("SELECT 1").unwrap();
+    for f in files_of(&s.db()) {
+        assert!(
+            !contains(&f, &secret.as_bytes()[16..]),
+            "secret material stored"
+        );
+    }
+}
+
+#[test]
+fn bad_input_never_creates_the_database() {
+    let s = Sandbox::new();
+    let long = "x".repeat(101);
+    for args in [
+        &["create", "--name", "", "--scope", "invoices:read"][..],
+        &["create", "--name", &long, "--scope", "invoices:read"],
+        &["create", "--name", "bell\u{7}", "--scope", "invoices:read"],
+        &[
+            "create",
+            "--name",
+            "x",
+            "--scope",
+            "invoices:read",
+            "--meta",
+            "a b=c",
+        ],
+        &["update", "key_0000000001", "--name", "x"],
+        &["revoke", "key_0000000001", "--yes"],
+        &["rotate", "key_0000000001", "--yes"],
+    ] {
+        let run = s.run(args);
+        assert_ne!(run.code, 0, "{args:?}");
+        assert!(!s.db().exists(), "{args:?} created the database");
+    }
+    // Reads of a database that does not exist yet see an empty one.
+    for args in [&["list"][..], &["usage"], &["audit"], &["audit", "verify"]] {
+        assert_eq!(s.run(args).code, 0, "{args:?}");
+        assert!(!s.db().exists(), "{args:?} created the database");
+    }
+    let run = s.run_with_stdin(&["verify"], Some("sk_live_notakey"));
+    assert_eq!(run.code, 3);
+    assert!(!s.db().exists(), "verify created the database");
+}
+
+#[test]
+fn ingest_does_not_hold_the_write_lock_while_it_reads() {
+    use std::io::Write;
+    let s = Sandbox::new();
+    let (id, _) = s.create("k", &[]);
+    // An ingest whose producer is slow: standard input stays open.
+    let mut ingest = s
+        .command(&["ingest", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = ingest.stdin.take().unwrap();
+    stdin
+        .write_all(format!("{{\"key\":\"{id}\",\"ts\":1795000000,\"status\":200}}\n").as_bytes())
+        .unwrap();
+    stdin.flush().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    // Another writer goes ahead at once.
+    let started = std::time::Instant::now();
+    s.ok(&["create", "--name", "meanwhile", "--scope", "invoices:read"]);
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    drop(stdin);
+    let out = ingest.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "Imported 1 request for 1 key from standard input\n"
+    );
+}

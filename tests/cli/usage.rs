@@ -236,3 +236,23 @@ fn usage_windows_are_checked() {
     ]);
     assert_snapshot!(t);
 }
+
+#[test]
+fn usage_windows_are_bounded_and_ingest_names_what_it_cannot_read() {
+    let s = Sandbox::new();
+    s.create("k", &[]);
+    let run = s.run(&["usage", "k", "--since", "0001-01-01"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("longer than 3660 days"),
+        "{}",
+        run.stderr
+    );
+    let run = s.run(&["ingest", s.home().to_str().unwrap()]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("cannot read the input"),
+        "{}",
+        run.stderr
+    );
+}

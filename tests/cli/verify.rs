@@ -312,3 +312,13 @@ fn twenty_concurrent_verifies_under_five_a_minute_make_exactly_five_valid() {
         "{outcomes:?}"
     );
 }
+
+#[test]
+fn a_plan_rate_limit_holds_even_over_a_looser_key_limit() {
+    let mut s = Sandbox::new();
+    s.config("plan = \"pro\"\n[plans.pro]\nrate_limit = \"2/min\"\n");
+    let (_, key) = s.create("k", &["--rate-limit", "100/s"]);
+    assert_eq!(s.code(&key, &[]), "VALID");
+    assert_eq!(s.code(&key, &[]), "VALID");
+    assert_eq!(s.code(&key, &[]), "RATE_LIMITED");
+}

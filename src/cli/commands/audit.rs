@@ -19,9 +19,9 @@ use crate::time::{Clock, parse_since, rfc3339};
     args_conflicts_with_subcommands = true,
     long_about = "Show the audit trail, newest first: key changes, refused commands, refused \
         verifications, ingest runs, and recorded API requests. Changes and security events form \
-        a hash chain that `keyctl audit verify` checks. Filters combine; --actor selects events \
-        (requests have no operator), --status and --path apply to requests and verification \
-        events. CSV is the export format for compliance tools.",
+        a hash chain that `keyctl audit verify` checks. Filters combine; --actor is the operator \
+        who made the change or recorded the request (ran verify or ingest), --status and --path \
+        apply to requests and verification events. CSV is the export format for compliance tools.",
     after_help = "Examples:\n  \
         keyctl audit --key \"Billing sync\" --limit 20\n  \
         keyctl audit --status 401 --since 7d\n  \
@@ -40,7 +40,7 @@ pub struct AuditArgs {
     /// request
     #[arg(long = "action", value_name = "ACTION")]
     pub actions: Vec<String>,
-    /// Only events by this operator
+    /// Only entries by this operator (for requests: who ran verify or ingest)
     #[arg(long, value_name = "NAME")]
     pub actor: Option<String>,
     /// From this time: YYYY-MM-DD, RFC 3339, or a duration ago (7d)
@@ -116,7 +116,7 @@ fn entry_json(e: &TrailEntry) -> EntryJson<'_> {
             kind: "request",
             seq: *seq,
             ts: rfc3339(request.ts),
-            actor: None,
+            actor: request.actor.as_deref(),
             action: action::REQUEST,
             key_id: request.key_id.as_deref(),
             key_prefix: None,

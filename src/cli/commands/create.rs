@@ -14,7 +14,7 @@ use crate::role::Role;
 use crate::scope::{Level, Scope};
 use crate::secret::Environment;
 use crate::store::Access;
-use crate::text::{escape, parse_meta};
+use crate::text::{check_meta_count, escape, parse_meta, validate_description, validate_name};
 use crate::time::{Clock, parse_expiry};
 
 /// Create a key and print its secret once
@@ -74,19 +74,22 @@ pub fn run(ctx: &mut Ctx, mut args: CreateArgs) -> anyhow::Result<ExitCode> {
     if args.scopes.is_empty() && !args.full_access {
         missing.push("--scope (or --full-access)");
     }
+    if !missing.is_empty() && !ctx.interactive() {
+        return Err(Error::usage(
+            format!("missing {}", missing.join(" and ")),
+            Some(
+                "for example: keyctl create --name \"Billing sync\" --scope invoices:read"
+                    .to_owned(),
+            ),
+        )
+        .into());
+    }
+    // Prompting needs the database open first, to refuse before asking.
+    let mut opened = None;
     if !missing.is_empty() {
-        if !ctx.interactive() {
-            return Err(Error::usage(
-                format!("missing {}", missing.join(" and ")),
-                Some(
-                    "for example: keyctl create --name \"Billing sync\" --scope invoices:read"
-                        .to_owned(),
-                ),
-            )
-            .into());
-        }
-        // Refuse before asking anything.
-        ctx.open(Access::Write)?.authorize("create", Role::Admin)?;
+        let mut kc = ctx.open(Access::Write)?;
+        kc.authorize("create", Role::Admin)?;
+        opened = Some(kc);
         ask_for_missing(ctx, &mut args)?;
     }
     // Check every value before the database is opened (or created).
@@ -117,8 +120,18 @@ pub fn run(ctx: &mut Ctx, mut args: CreateArgs) -> anyhow::Result<ExitCode> {
         let (k, v) = parse_meta(m)?;
         new.metadata.insert(k, v);
     }
+    // The library checks these too; checking here keeps a bad value from
+    // creating the database.
+    validate_name(&new.name)?;
+    if let Some(d) = &new.description {
+        validate_description(d)?;
+    }
+    check_meta_count(&new.metadata)?;
 
-    let mut kc = ctx.open(Access::Write)?;
+    let mut kc = match opened {
+        Some(kc) => kc,
+        None => ctx.open(Access::Write)?,
+    };
     let created = kc.create(new)?;
     let (key, secret) = (&created.key, &created.secret);
     if ctx.global.quiet {

@@ -79,21 +79,27 @@ pub fn confirm_or_refuse(
 }
 
 pub fn run(ctx: &mut Ctx, args: &RevokeArgs) -> anyhow::Result<ExitCode> {
-    let mut kc = ctx.open(Access::Write)?;
+    let mut kc = ctx.open(Access::Modify)?;
     // Refuse before asking anything.
     kc.authorize("revoke", Role::Owner)?;
     let now = kc.now();
-    let key = kc.resolve(&args.key)?;
-    if key.revoked_at.is_none() && !args.yes {
-        confirm_or_refuse(
-            ctx,
-            "revoke",
-            &key,
-            now,
-            &format!("Revoke {} now? This cannot be undone", key.id),
-        )?;
+    let mut target = args.key.clone();
+    if !args.yes {
+        // Show the key and ask; the revocation below finds it again by id in
+        // its own transaction (an already revoked key is left as it is).
+        let key = kc.resolve(&args.key)?;
+        if key.revoked_at.is_none() {
+            confirm_or_refuse(
+                ctx,
+                "revoke",
+                &key,
+                now,
+                &format!("Revoke {} now? This cannot be undone", key.id),
+            )?;
+        }
+        target = key.id;
     }
-    let revoked = kc.revoke(&key.id, args.reason.as_deref())?;
+    let revoked = kc.revoke(&target, args.reason.as_deref())?;
     let key = &revoked.key;
     match ctx.out.format {
         Format::Json => ctx.out.json(&key.to_json(now))?,

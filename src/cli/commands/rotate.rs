@@ -55,12 +55,15 @@ struct RotatedJson<'a> {
 pub fn run(ctx: &mut Ctx, args: &RotateArgs) -> anyhow::Result<ExitCode> {
     let _ = Clock::from_env()?;
     let grace = args.grace.as_deref().map(parse_duration).transpose()?;
-    let mut kc = ctx.open(Access::Write)?;
+    let mut kc = ctx.open(Access::Modify)?;
     // Refuse before asking anything.
     kc.authorize("rotate", Role::Owner)?;
     let now = kc.now();
-    let key = kc.resolve(&args.key)?;
+    let mut target = args.key.clone();
     if !args.yes {
+        // Show the key and ask; the rotation below finds it again by id in
+        // its own transaction and checks its state there.
+        let key = kc.resolve(&args.key)?;
         let fate = match grace {
             Some(g) => format!("stays valid until {}", rfc3339(now + g)),
             None => "is revoked now".to_owned(),
@@ -75,8 +78,9 @@ pub fn run(ctx: &mut Ctx, args: &RotateArgs) -> anyhow::Result<ExitCode> {
                 key.id
             ),
         )?;
+        target = key.id;
     }
-    let rotated = kc.rotate(&key.id, grace)?;
+    let rotated = kc.rotate(&target, grace)?;
     let (old, new, secret) = (&rotated.old, &rotated.new, &rotated.secret);
     if ctx.global.quiet {
         ctx.out.line(secret.expose())?;

@@ -101,9 +101,8 @@ pub fn run(ctx: &mut Ctx, args: &UpdateArgs) -> anyhow::Result<ExitCode> {
         )
         .into());
     }
-    let mut kc = ctx.open(Access::Write)?;
-    let key = kc.resolve(&args.key)?;
-    let updated = kc.update(&key.id, &changes)?;
+    let mut kc = ctx.open(Access::Modify)?;
+    let updated = kc.update(&args.key, &changes)?;
     let now = kc.now();
     match ctx.out.format {
         Format::Json => ctx.out.json(&updated.key.to_json(now))?,

@@ -104,12 +104,17 @@ struct TotalsJson<'a> {
     last_used_at: Option<String>,
 }
 
+/// The longest window a report covers (ten years).
+const MAX_DAYS: i64 = 3660;
+
 fn window(args: &UsageArgs) -> Result<Window, Error> {
     let now = Clock::from_env()?.now();
     if args.since.is_none() && args.until.is_none() {
         let days = args.days.unwrap_or(30);
-        if days == 0 || days > 3660 {
-            return Err(Error::invalid("--days must be between 1 and 3660"));
+        if days == 0 || i64::from(days) > MAX_DAYS {
+            return Err(Error::invalid(format!(
+                "--days must be between 1 and {MAX_DAYS}"
+            )));
         }
         return Ok(Window::last_days(now, days));
     }
@@ -128,6 +133,11 @@ fn window(args: &UsageArgs) -> Result<Window, Error> {
             "the window is empty: --since {} is not before --until {}",
             rfc3339(since),
             rfc3339(until)
+        )));
+    }
+    if (until - since).num_days() > MAX_DAYS {
+        return Err(Error::invalid(format!(
+            "the window is longer than {MAX_DAYS} days"
         )));
     }
     Ok(Window { since, until })

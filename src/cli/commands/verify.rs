@@ -111,7 +111,7 @@ pub fn run(ctx: &mut Ctx, args: &VerifyArgs) -> anyhow::Result<ExitCode> {
     let access = if args.no_record {
         Access::Read
     } else {
-        Access::Write
+        Access::Modify
     };
     let mut kc = ctx.open(access)?;
     let v = kc.verify(&presented, &request)?;
@@ -182,6 +182,7 @@ fn render(ctx: &mut Ctx, v: &Verification) -> anyhow::Result<()> {
                 k.map(|k| k.scopes.to_string()).unwrap_or_default(),
                 required.join(" "),
                 rem(v.remaining.rate_limit),
+                rem(v.remaining.plan_rate_limit),
                 rem(v.remaining.quota),
                 rem(v.remaining.plan_monthly_calls),
             ])
@@ -215,6 +216,7 @@ fn render(ctx: &mut Ctx, v: &Verification) -> anyhow::Result<()> {
             }
             for (label, text) in [
                 ("rate limit", limit_text(v.remaining.rate_limit, "")),
+                ("plan rate", limit_text(v.remaining.plan_rate_limit, "")),
                 ("quota", limit_text(v.remaining.quota, "")),
                 ("plan calls", limit_text(v.remaining.plan_monthly_calls, "")),
             ] {

@@ -33,7 +33,8 @@ CREATE INDEX keys_created ON keys (created_at);
 
 -- Every recorded request: verifications (source 'verify') and gateway
 -- traffic brought in by ingest (source 'ingest'). key_id is NULL for a
--- presented string that matched no key.
+-- presented string that matched no key; actor is the operator who ran the
+-- verify or the ingest.
 CREATE TABLE requests (
     seq         INTEGER PRIMARY KEY,
     key_id      TEXT    REFERENCES keys (id),
@@ -45,11 +46,13 @@ CREATE TABLE requests (
     ip          TEXT,
     user_agent  TEXT,
     outcome     TEXT,
-    source      TEXT    NOT NULL CHECK (source IN ('verify', 'ingest'))
+    source      TEXT    NOT NULL CHECK (source IN ('verify', 'ingest')),
+    actor       TEXT
 );
 CREATE INDEX requests_key_ts ON requests (key_id, ts);
 CREATE INDEX requests_ts ON requests (ts);
 CREATE INDEX requests_status_ts ON requests (status, ts);
+CREATE INDEX requests_actor_ts ON requests (actor, ts);
 
 -- Requests per key, UTC day (days since 1970-01-01) and status code,
 -- maintained in the same transaction as each request row.
