@@ -360,9 +360,11 @@ impl Keyctl {
             };
             let plan = self.config().plan.clone();
             let hash = secret.hash();
+            // Nothing is written: the key is one lookup, and the limits (when
+            // the key has any) are shown as they stand, so no snapshot is needed.
             return self
                 .store_mut()
-                .read(|q| evaluate(q, &hash, now, request, required, plan.as_ref(), false));
+                .peek(|q| evaluate(q, &hash, now, request, required, plan.as_ref(), false));
         }
         let plan = self.config().plan.clone();
         let actor = self.actor().to_owned();

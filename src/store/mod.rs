@@ -46,6 +46,9 @@ pub enum Durability {
 pub enum TxKind {
     Read,
     Write(Durability),
+    /// No explicit transaction: each query runs on its own and sees the
+    /// latest committed state. For callers whose answer rests on one query.
+    Autocommit,
 }
 
 /// A storage engine.
@@ -279,6 +282,15 @@ impl Store {
     /// Runs `f` in a read transaction (one consistent snapshot).
     pub fn read<T>(&mut self, f: impl FnOnce(&mut dyn Queries) -> Result<T>) -> Result<T> {
         let mut tx = self.backend.begin(TxKind::Read)?;
+        let value = f(&mut *tx)?;
+        tx.commit()?;
+        Ok(value)
+    }
+
+    /// Runs `f` without an explicit transaction (see [`TxKind::Autocommit`]):
+    /// cheaper than [`Store::read`] for a single lookup on a hot path.
+    pub fn peek<T>(&mut self, f: impl FnOnce(&mut dyn Queries) -> Result<T>) -> Result<T> {
+        let mut tx = self.backend.begin(TxKind::Autocommit)?;
         let value = f(&mut *tx)?;
         tx.commit()?;
         Ok(value)

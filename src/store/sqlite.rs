@@ -9,6 +9,7 @@
 //! and recorded in `PRAGMA user_version`, so many processes opening a new file
 //! at once migrate it exactly once.
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -293,8 +294,15 @@ fn db_error(path: &Path, e: &rusqlite::Error) -> Error {
 
 impl Backend for SqliteStore {
     fn begin(&mut self, kind: TxKind) -> Result<Box<dyn Transaction + '_>> {
-        let behavior = match kind {
-            TxKind::Read => TransactionBehavior::Deferred,
+        let begin = match kind {
+            TxKind::Autocommit => {
+                return Ok(Box::new(SqliteTx {
+                    tx: &self.conn,
+                    path: &self.path,
+                    done: true,
+                }));
+            }
+            TxKind::Read => "BEGIN DEFERRED",
             TxKind::Write(durability) => {
                 if durability != self.durability {
                     let mode = match durability {
@@ -306,33 +314,70 @@ impl Backend for SqliteStore {
                         .map_err(|e| db_error(&self.path, &e))?;
                     self.durability = durability;
                 }
-                TransactionBehavior::Immediate
+                "BEGIN IMMEDIATE"
             }
         };
         let path = &self.path;
-        let tx = self
-            .conn
-            .transaction_with_behavior(behavior)
+        self.conn
+            .prepare_cached(begin)
+            .and_then(|mut s| s.execute([]))
             .map_err(|e| db_error(path, &e))?;
-        Ok(Box::new(SqliteTx { tx, path }))
+        Ok(Box::new(SqliteTx {
+            tx: &self.conn,
+            path,
+            done: false,
+        }))
     }
 }
 
+/// An open transaction on the connection. BEGIN, COMMIT and ROLLBACK run
+/// as cached prepared statements: a verification is a few microseconds of
+/// work, and parsing those three statements anew each time was a large share
+/// of it.
 struct SqliteTx<'a> {
-    tx: rusqlite::Transaction<'a>,
+    tx: &'a Connection,
     path: &'a Path,
+    done: bool,
 }
 
 impl Transaction for SqliteTx<'_> {
-    fn commit(self: Box<Self>) -> Result<()> {
-        let path = self.path;
-        self.tx.commit().map_err(|e| db_error(path, &e))
+    fn commit(mut self: Box<Self>) -> Result<()> {
+        if self.done {
+            // Autocommit: there is no transaction to end.
+            return Ok(());
+        }
+        let result = self
+            .tx
+            .prepare_cached("COMMIT")
+            .and_then(|mut s| s.execute([]))
+            .map(drop)
+            .map_err(|e| db_error(self.path, &e));
+        self.done = result.is_ok();
+        result
     }
 }
 
-const KEY_COLUMNS: &str = "id, name, description, environment, scopes, prefix, created_at, \
-    created_by, expires_at, last_used_at, revoked_at, revoked_by, revoke_reason, rotated_from, \
-    replaced_by, rate_limit_count, rate_limit_window, quota_count, quota_period, metadata";
+impl Drop for SqliteTx<'_> {
+    fn drop(&mut self) {
+        if !self.done {
+            let _ = self
+                .tx
+                .prepare_cached("ROLLBACK")
+                .and_then(|mut s| s.execute([]));
+        }
+    }
+}
+
+/// The columns a [`Key`] is read from, as a literal so that queries are
+/// `&'static str` and never built per call.
+macro_rules! key_columns {
+    () => {
+        "id, name, description, environment, scopes, prefix, created_at, created_by, expires_at, \
+         last_used_at, revoked_at, revoked_by, revoke_reason, rotated_from, replaced_by, \
+         rate_limit_count, rate_limit_window, quota_count, quota_period, metadata"
+    };
+}
+const KEY_COLUMNS: &str = key_columns!();
 
 fn conversion(e: impl std::fmt::Display) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, e.to_string().into())
@@ -381,7 +426,11 @@ fn key_from_row(r: &Row<'_>) -> rusqlite::Result<Key> {
         replaced_by: r.get(14)?,
         rate_limit,
         quota,
-        metadata: serde_json::from_str(&metadata).map_err(conversion)?,
+        metadata: if metadata == "{}" {
+            BTreeMap::new()
+        } else {
+            serde_json::from_str(&metadata).map_err(conversion)?
+        },
     })
 }
 
@@ -540,10 +589,8 @@ fn metadata_json(key: &Key) -> String {
 }
 
 impl SqliteTx<'_> {
-    fn keys_where(&mut self, condition: &str, value: &str) -> Result<Vec<Key>> {
-        let sql =
-            format!("SELECT {KEY_COLUMNS} FROM keys WHERE {condition} ORDER BY created_at, seq");
-        let mut stmt = self.tx.prepare_cached(&sql)?;
+    fn keys_where(&mut self, sql: &'static str, value: &str) -> Result<Vec<Key>> {
+        let mut stmt = self.tx.prepare_cached(sql)?;
         let keys = stmt
             .query_map([value], key_from_row)?
             .collect::<rusqlite::Result<Vec<Key>>>()?;
@@ -594,22 +641,43 @@ impl Queries for SqliteTx<'_> {
     }
 
     fn key_by_id(&mut self, id: &str) -> Result<Option<Key>> {
-        Ok(self.keys_where("id = ?1", id)?.pop())
+        Ok(self
+            .keys_where(
+                concat!("SELECT ", key_columns!(), " FROM keys WHERE id = ?1"),
+                id,
+            )?
+            .pop())
     }
 
     fn key_by_hash(&mut self, hash: &SecretHash) -> Result<Option<Key>> {
-        let mut stmt = self.tx.prepare_cached(&format!(
-            "SELECT {KEY_COLUMNS} FROM keys WHERE secret_hash = ?1"
+        let mut stmt = self.tx.prepare_cached(concat!(
+            "SELECT ",
+            key_columns!(),
+            " FROM keys WHERE secret_hash = ?1"
         ))?;
         Ok(stmt.query_row([&hash.0[..]], key_from_row).optional()?)
     }
 
     fn keys_by_prefix(&mut self, prefix: &str) -> Result<Vec<Key>> {
-        self.keys_where("prefix = ?1", prefix)
+        self.keys_where(
+            concat!(
+                "SELECT ",
+                key_columns!(),
+                " FROM keys WHERE prefix = ?1 ORDER BY created_at, seq"
+            ),
+            prefix,
+        )
     }
 
     fn keys_by_name(&mut self, name: &str) -> Result<Vec<Key>> {
-        self.keys_where("name = ?1", name)
+        self.keys_where(
+            concat!(
+                "SELECT ",
+                key_columns!(),
+                " FROM keys WHERE name = ?1 ORDER BY created_at, seq"
+            ),
+            name,
+        )
     }
 
     fn for_each_key(

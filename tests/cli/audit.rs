@@ -507,3 +507,66 @@ fn a_refusal_comes_before_any_lookup() {
     }
     assert_eq!(trail_refusals(&s), 3);
 }
+
+/// The canonical form as the README documents it, recomputed by an
+/// independent implementation (Python's standard library) over the table.
+const OUTSIDE_CHECK: &str = r#"
+import hashlib, json, sqlite3, sys
+from datetime import datetime, timezone
+db = sqlite3.connect(sys.argv[1])
+prev, n = "0" * 64, 0
+rows = db.execute("SELECT seq, ts, actor, action, key_id, key_prefix, details, status, path, prev_hash, hash FROM audit_events ORDER BY seq")
+for seq, ts, actor, action, key_id, key_prefix, details, status, path, prev_hash, h in rows:
+    s = lambda v: "null" if v is None else json.dumps(v, ensure_ascii=False)
+    t = datetime.fromtimestamp(ts, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    text = ('{"seq":%d,"ts":%s,"actor":%s,"action":%s,"key_id":%s,"key_prefix":%s,"details":%s,"status":%s,"path":%s,"prev_hash":%s}'
+            % (seq, s(t), s(actor), s(action), s(key_id), s(key_prefix), details, "null" if status is None else str(status), s(path), s(prev)))
+    if prev_hash != prev or hashlib.sha256(text.encode()).hexdigest() != h:
+        print("broken", seq); sys.exit(1)
+    prev, n = h, n + 1
+print("ok", n)
+"#;
+
+#[test]
+fn an_outside_script_can_verify_the_chain() {
+    let s = Sandbox::new();
+    let (id, secret) = s.create(
+        "Zoë \"quoted\" name",
+        &["--description", "ünïcode \u{1b}[31m"],
+    );
+    s.ok(&["update", &id, "--meta", "team=paiements"]);
+    verify_key(
+        &s,
+        &secret,
+        &["--scope", "payouts:read", "--path", "/v1/payouts/ü"],
+    );
+    verify_key(&s, "sk_live_bad", &[]);
+    s.ok(&["revoke", &id, "--yes", "--reason", "tab\there"]);
+    let out = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(OUTSIDE_CHECK)
+        .arg(s.db())
+        .output()
+        .expect("python3 is needed for this test");
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "ok 5\n");
+    // And it notices an edit.
+    db(&s)
+        .execute(
+            "UPDATE audit_events SET actor = 'mallory' WHERE seq = 2",
+            [],
+        )
+        .unwrap();
+    let out = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(OUTSIDE_CHECK)
+        .arg(s.db())
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "broken 2\n");
+}
