@@ -203,7 +203,10 @@ impl Keyctl {
         let secret = Secret::generate(&self.config.key_prefix, environment)?;
         let actor = self.actor.clone();
         let plan = self.config.plan.clone();
-        let key = self.store.write(Durability::Full, |q| {
+        // A new key is written with synchronous=NORMAL: a power failure
+        // could lose it (it then fails closed: the secret just shown does not
+        // verify). Revocations, rotations and updates are fsynced.
+        let key = self.store.write(Durability::Normal, |q| {
             check_plan_room(q, plan.as_ref(), now, 0)?;
             let key = Key {
                 id: unused_key_id(q)?,

@@ -4,7 +4,10 @@
 //! resident memory, as JSON.
 //!
 //! Usage: paired RUNS WARMUP STDIN_FILE|- 'command a …' 'command b …'
-//! Commands are split on spaces; standard output is discarded.
+//! Commands are split on spaces; standard output is discarded. `{i}` in a
+//! command becomes a 10-digit number that changes on every run of it,
+//! `PAIRED_OFFSET + PAIRED_STRIDE × n` (defaults 0 and 1), for commands that
+//! must act on a different key each time (revoke, rotate).
 
 use std::fs::File;
 use std::process::{Command, Stdio};
@@ -15,7 +18,10 @@ struct Sample {
     max_rss_kib: i64,
 }
 
-fn run(cmd: &str, stdin: Option<&str>) -> Sample {
+fn run(cmd: &str, stdin: Option<&str>, n: u64) -> Sample {
+    let offset: u64 = std::env::var("PAIRED_OFFSET").ok().and_then(|v| v.parse().ok()).unwrap_or(0);
+    let stride: u64 = std::env::var("PAIRED_STRIDE").ok().and_then(|v| v.parse().ok()).unwrap_or(1);
+    let cmd = cmd.replace("{i}", &format!("{:010}", offset + stride * n));
     let mut parts = cmd.split_whitespace();
     let program = parts.next().expect("empty command");
     let mut c = Command::new(program);
@@ -66,19 +72,22 @@ fn main() {
     let warmup: usize = args[1].parse().expect("WARMUP");
     let stdin = (args[2] != "-").then_some(args[2].as_str());
     let (a, b) = (&args[3], &args[4]);
+    let mut n = 0;
     for _ in 0..warmup {
-        run(a, stdin);
-        run(b, stdin);
+        run(a, stdin, n);
+        run(b, stdin, n);
+        n += 1;
     }
     let (mut ta, mut tb) = (Vec::with_capacity(runs), Vec::with_capacity(runs));
     let (mut ma, mut mb) = (0, 0);
     for _ in 0..runs {
-        let s = run(a, stdin);
+        let s = run(a, stdin, n);
         ta.push(s.nanos);
         ma = ma.max(s.max_rss_kib);
-        let s = run(b, stdin);
+        let s = run(b, stdin, n);
         tb.push(s.nanos);
         mb = mb.max(s.max_rss_kib);
+        n += 1;
     }
     let (ma_ns, mb_ns) = (median(ta), median(tb));
     println!(
