@@ -1046,6 +1046,20 @@ impl Queries for SqliteTx<'_> {
     }
 
     fn events(&mut self, query: &EventQuery) -> Result<Vec<EventRow>> {
+        // Several states as one query each: an index seek on (state, seq)
+        // yields rows in order, where IN (...) would sort every match.
+        if query.states.len() > 1 {
+            let mut rows = Vec::new();
+            for state in &query.states {
+                rows.extend(self.events(&EventQuery {
+                    states: vec![*state],
+                    ..query.clone()
+                })?);
+            }
+            rows.sort_by_key(|r| std::cmp::Reverse(r.seq));
+            rows.truncate(query.limit);
+            return Ok(rows);
+        }
         let mut sql = format!("SELECT {EVENT_COLUMNS} FROM events WHERE 1 = 1");
         let mut args: SqlArgs = Vec::new();
         if !query.states.is_empty() {
@@ -1419,6 +1433,40 @@ mod tests {
                     "{name} on {table} scans without an index: {plan}"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn event_queries_use_an_index_and_never_sort() {
+        let conn = Connection::open_in_memory().unwrap();
+        apply_migrations(&conn, 0, latest_version()).unwrap();
+        let queries = [
+            "SELECT seq FROM events WHERE 1 = 1 ORDER BY seq DESC LIMIT 50",
+            "SELECT seq FROM events WHERE 1 = 1 AND state IN (?) ORDER BY seq DESC LIMIT 50",
+            "SELECT seq FROM events WHERE 1 = 1 AND type = ? ORDER BY seq DESC LIMIT 50",
+            "SELECT event_seq FROM deliveries WHERE state = 'pending' AND next_at <= ?1 \
+             ORDER BY next_at, event_seq, destination LIMIT 1",
+            "SELECT id FROM keys k WHERE k.expires_at <= ?1 AND k.revoked_at IS NULL \
+             AND NOT EXISTS (SELECT 1 FROM events e WHERE e.key_id = k.id \
+             AND e.type = ?2 AND e.key_expires_at = k.expires_at) ORDER BY k.expires_at, k.seq",
+        ];
+        for sql in queries {
+            let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+            let n = stmt.parameter_count();
+            let args: Vec<i64> = vec![0; n];
+            let plan: Vec<String> = stmt
+                .query_map(rusqlite::params_from_iter(args.iter()), |r| {
+                    r.get::<_, String>(3)
+                })
+                .unwrap()
+                .map(Result::unwrap)
+                .collect();
+            let plan = plan.join(" | ");
+            assert!(!plan.contains("TEMP B-TREE"), "{sql} sorts: {plan}");
+            assert!(
+                plan.contains("USING") || plan == "SCAN events",
+                "{sql} scans without an index: {plan}"
+            );
         }
     }
 

@@ -151,4 +151,4 @@ CREATE TABLE deliveries (
     delivered_at  INTEGER,
     PRIMARY KEY (event_seq, destination)
 );
-CREATE INDEX deliveries_due ON deliveries (state, next_at);
+CREATE INDEX deliveries_due ON deliveries (state, next_at, event_seq, destination);
