@@ -39,6 +39,8 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand usage 'Show request statistics of a key, or totals per key'
             cand ingest 'Import request records (JSON Lines) from a gateway log'
             cand audit 'Show the audit trail, newest first'
+            cand events 'Key events and their delivery to webhooks and hooks'
+            cand webhooks 'Webhooks and hooks of the config'
             cand scopes 'List the scope catalog and the levels'
             cand completions 'Print the completion script for a shell'
             cand man 'Print the man page of keyctl or of one command'
@@ -59,6 +61,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand --color 'When to colour the output (NO_COLOR is honoured)'
             cand --actor 'The operator to record [default: $KEYCTL_ACTOR, else the login name]'
             cand --full-access 'Grant every scope (the `*` scope)'
+            cand --no-deliver 'Do not send the change''s event to webhooks and hooks now (`keyctl events deliver` will)'
             cand -q 'Print only the essential value (the secret for create and rotate)'
             cand --quiet 'Print only the essential value (the secret for create and rotate)'
             cand -h 'Print help (see more with ''--help'')'
@@ -109,6 +112,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand --format 'Output format'
             cand --color 'When to colour the output (NO_COLOR is honoured)'
             cand --actor 'The operator to record [default: $KEYCTL_ACTOR, else the login name]'
+            cand --no-deliver 'Do not send the change''s event to webhooks and hooks now (`keyctl events deliver` will)'
             cand -q 'Print only the essential value (the secret for create and rotate)'
             cand --quiet 'Print only the essential value (the secret for create and rotate)'
             cand -h 'Print help (see more with ''--help'')'
@@ -125,6 +129,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand --actor 'The operator to record [default: $KEYCTL_ACTOR, else the login name]'
             cand -y 'Do not ask for confirmation'
             cand --yes 'Do not ask for confirmation'
+            cand --no-deliver 'Do not send the change''s event to webhooks and hooks now (`keyctl events deliver` will)'
             cand -q 'Print only the essential value (the secret for create and rotate)'
             cand --quiet 'Print only the essential value (the secret for create and rotate)'
             cand -h 'Print help (see more with ''--help'')'
@@ -141,6 +146,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand --actor 'The operator to record [default: $KEYCTL_ACTOR, else the login name]'
             cand -y 'Do not ask for confirmation'
             cand --yes 'Do not ask for confirmation'
+            cand --no-deliver 'Do not send the change''s event to webhooks and hooks now (`keyctl events deliver` will)'
             cand -q 'Print only the essential value (the secret for create and rotate)'
             cand --quiet 'Print only the essential value (the secret for create and rotate)'
             cand -h 'Print help (see more with ''--help'')'
@@ -257,6 +263,153 @@ set edit:completion:arg-completer[keyctl] = {|@words|
         }
         &'keyctl;audit;help;help'= {
         }
+        &'keyctl;events'= {
+            cand --db 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
+            cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
+            cand --format 'Output format'
+            cand --color 'When to colour the output (NO_COLOR is honoured)'
+            cand --actor 'The operator to record [default: $KEYCTL_ACTOR, else the login name]'
+            cand -q 'Print only the essential value (the secret for create and rotate)'
+            cand --quiet 'Print only the essential value (the secret for create and rotate)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'List recorded events, newest first'
+            cand deliver 'Send pending events to webhooks and hooks, with retries'
+            cand scan 'Record api_key.expiring and api_key.expired events (for cron)'
+            cand replay 'Send one event again'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'keyctl;events;list'= {
+            cand --type 'Only events of this type: api_key.created, api_key.updated, api_key.rotated, api_key.revoked, api_key.expiring, api_key.expired'
+            cand --limit 'At most this many events'
+            cand --db 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
+            cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
+            cand --format 'Output format'
+            cand --color 'When to colour the output (NO_COLOR is honoured)'
+            cand --actor 'The operator to record [default: $KEYCTL_ACTOR, else the login name]'
+            cand --pending 'Only events still to be delivered'
+            cand --dead 'Only events whose delivery gave up (see `events replay`)'
+            cand -q 'Print only the essential value (the secret for create and rotate)'
+            cand --quiet 'Print only the essential value (the secret for create and rotate)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'keyctl;events;deliver'= {
+            cand --limit 'At most this many attempts in this run'
+            cand --db 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
+            cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
+            cand --format 'Output format'
+            cand --color 'When to colour the output (NO_COLOR is honoured)'
+            cand --actor 'The operator to record [default: $KEYCTL_ACTOR, else the login name]'
+            cand -q 'Print only the essential value (the secret for create and rotate)'
+            cand --quiet 'Print only the essential value (the secret for create and rotate)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'keyctl;events;scan'= {
+            cand --db 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
+            cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
+            cand --format 'Output format'
+            cand --color 'When to colour the output (NO_COLOR is honoured)'
+            cand --actor 'The operator to record [default: $KEYCTL_ACTOR, else the login name]'
+            cand --no-deliver 'Record the events but do not try to deliver them now'
+            cand -q 'Print only the essential value (the secret for create and rotate)'
+            cand --quiet 'Print only the essential value (the secret for create and rotate)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'keyctl;events;replay'= {
+            cand --db 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
+            cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
+            cand --format 'Output format'
+            cand --color 'When to colour the output (NO_COLOR is honoured)'
+            cand --actor 'The operator to record [default: $KEYCTL_ACTOR, else the login name]'
+            cand --no-deliver 'Reset the event''s deliveries but do not send it now'
+            cand -q 'Print only the essential value (the secret for create and rotate)'
+            cand --quiet 'Print only the essential value (the secret for create and rotate)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'keyctl;events;help'= {
+            cand list 'List recorded events, newest first'
+            cand deliver 'Send pending events to webhooks and hooks, with retries'
+            cand scan 'Record api_key.expiring and api_key.expired events (for cron)'
+            cand replay 'Send one event again'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'keyctl;events;help;list'= {
+        }
+        &'keyctl;events;help;deliver'= {
+        }
+        &'keyctl;events;help;scan'= {
+        }
+        &'keyctl;events;help;replay'= {
+        }
+        &'keyctl;events;help;help'= {
+        }
+        &'keyctl;webhooks'= {
+            cand --db 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
+            cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
+            cand --format 'Output format'
+            cand --color 'When to colour the output (NO_COLOR is honoured)'
+            cand --actor 'The operator to record [default: $KEYCTL_ACTOR, else the login name]'
+            cand -q 'Print only the essential value (the secret for create and rotate)'
+            cand --quiet 'Print only the essential value (the secret for create and rotate)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'List the configured webhooks and hooks (never their secrets)'
+            cand test 'Send a signed webhook.test event to one webhook or hook'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'keyctl;webhooks;list'= {
+            cand --db 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
+            cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
+            cand --format 'Output format'
+            cand --color 'When to colour the output (NO_COLOR is honoured)'
+            cand --actor 'The operator to record [default: $KEYCTL_ACTOR, else the login name]'
+            cand -q 'Print only the essential value (the secret for create and rotate)'
+            cand --quiet 'Print only the essential value (the secret for create and rotate)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'keyctl;webhooks;test'= {
+            cand --db 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
+            cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
+            cand --format 'Output format'
+            cand --color 'When to colour the output (NO_COLOR is honoured)'
+            cand --actor 'The operator to record [default: $KEYCTL_ACTOR, else the login name]'
+            cand -q 'Print only the essential value (the secret for create and rotate)'
+            cand --quiet 'Print only the essential value (the secret for create and rotate)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'keyctl;webhooks;help'= {
+            cand list 'List the configured webhooks and hooks (never their secrets)'
+            cand test 'Send a signed webhook.test event to one webhook or hook'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'keyctl;webhooks;help;list'= {
+        }
+        &'keyctl;webhooks;help;test'= {
+        }
+        &'keyctl;webhooks;help;help'= {
+        }
         &'keyctl;scopes'= {
             cand --db 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
             cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
@@ -307,6 +460,8 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand usage 'Show request statistics of a key, or totals per key'
             cand ingest 'Import request records (JSON Lines) from a gateway log'
             cand audit 'Show the audit trail, newest first'
+            cand events 'Key events and their delivery to webhooks and hooks'
+            cand webhooks 'Webhooks and hooks of the config'
             cand scopes 'List the scope catalog and the levels'
             cand completions 'Print the completion script for a shell'
             cand man 'Print the man page of keyctl or of one command'
@@ -337,6 +492,28 @@ set edit:completion:arg-completer[keyctl] = {|@words|
         &'keyctl;help;audit;verify'= {
         }
         &'keyctl;help;audit;head'= {
+        }
+        &'keyctl;help;events'= {
+            cand list 'List recorded events, newest first'
+            cand deliver 'Send pending events to webhooks and hooks, with retries'
+            cand scan 'Record api_key.expiring and api_key.expired events (for cron)'
+            cand replay 'Send one event again'
+        }
+        &'keyctl;help;events;list'= {
+        }
+        &'keyctl;help;events;deliver'= {
+        }
+        &'keyctl;help;events;scan'= {
+        }
+        &'keyctl;help;events;replay'= {
+        }
+        &'keyctl;help;webhooks'= {
+            cand list 'List the configured webhooks and hooks (never their secrets)'
+            cand test 'Send a signed webhook.test event to one webhook or hook'
+        }
+        &'keyctl;help;webhooks;list'= {
+        }
+        &'keyctl;help;webhooks;test'= {
         }
         &'keyctl;help;scopes'= {
         }

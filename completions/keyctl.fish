@@ -46,6 +46,8 @@ complete -c keyctl -n "__fish_keyctl_needs_command" -f -a "verify" -d 'Check a p
 complete -c keyctl -n "__fish_keyctl_needs_command" -f -a "usage" -d 'Show request statistics of a key, or totals per key'
 complete -c keyctl -n "__fish_keyctl_needs_command" -f -a "ingest" -d 'Import request records (JSON Lines) from a gateway log'
 complete -c keyctl -n "__fish_keyctl_needs_command" -f -a "audit" -d 'Show the audit trail, newest first'
+complete -c keyctl -n "__fish_keyctl_needs_command" -f -a "events" -d 'Key events and their delivery to webhooks and hooks'
+complete -c keyctl -n "__fish_keyctl_needs_command" -f -a "webhooks" -d 'Webhooks and hooks of the config'
 complete -c keyctl -n "__fish_keyctl_needs_command" -f -a "scopes" -d 'List the scope catalog and the levels'
 complete -c keyctl -n "__fish_keyctl_needs_command" -f -a "completions" -d 'Print the completion script for a shell'
 complete -c keyctl -n "__fish_keyctl_needs_command" -f -a "man" -d 'Print the man page of keyctl or of one command'
@@ -69,6 +71,7 @@ always\t''
 never\t''"
 complete -c keyctl -n "__fish_keyctl_using_subcommand create" -l actor -d 'The operator to record [default: $KEYCTL_ACTOR, else the login name]' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand create" -l full-access -d 'Grant every scope (the `*` scope)'
+complete -c keyctl -n "__fish_keyctl_using_subcommand create" -l no-deliver -d 'Do not send the change\'s event to webhooks and hooks now (`keyctl events deliver` will)'
 complete -c keyctl -n "__fish_keyctl_using_subcommand create" -s q -l quiet -d 'Print only the essential value (the secret for create and rotate)'
 complete -c keyctl -n "__fish_keyctl_using_subcommand create" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c keyctl -n "__fish_keyctl_using_subcommand create" -s V -l version -d 'Print version'
@@ -120,6 +123,7 @@ complete -c keyctl -n "__fish_keyctl_using_subcommand update" -l color -d 'When 
 always\t''
 never\t''"
 complete -c keyctl -n "__fish_keyctl_using_subcommand update" -l actor -d 'The operator to record [default: $KEYCTL_ACTOR, else the login name]' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand update" -l no-deliver -d 'Do not send the change\'s event to webhooks and hooks now (`keyctl events deliver` will)'
 complete -c keyctl -n "__fish_keyctl_using_subcommand update" -s q -l quiet -d 'Print only the essential value (the secret for create and rotate)'
 complete -c keyctl -n "__fish_keyctl_using_subcommand update" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c keyctl -n "__fish_keyctl_using_subcommand update" -s V -l version -d 'Print version'
@@ -134,6 +138,7 @@ always\t''
 never\t''"
 complete -c keyctl -n "__fish_keyctl_using_subcommand revoke" -l actor -d 'The operator to record [default: $KEYCTL_ACTOR, else the login name]' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand revoke" -s y -l yes -d 'Do not ask for confirmation'
+complete -c keyctl -n "__fish_keyctl_using_subcommand revoke" -l no-deliver -d 'Do not send the change\'s event to webhooks and hooks now (`keyctl events deliver` will)'
 complete -c keyctl -n "__fish_keyctl_using_subcommand revoke" -s q -l quiet -d 'Print only the essential value (the secret for create and rotate)'
 complete -c keyctl -n "__fish_keyctl_using_subcommand revoke" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c keyctl -n "__fish_keyctl_using_subcommand revoke" -s V -l version -d 'Print version'
@@ -148,6 +153,7 @@ always\t''
 never\t''"
 complete -c keyctl -n "__fish_keyctl_using_subcommand rotate" -l actor -d 'The operator to record [default: $KEYCTL_ACTOR, else the login name]' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand rotate" -s y -l yes -d 'Do not ask for confirmation'
+complete -c keyctl -n "__fish_keyctl_using_subcommand rotate" -l no-deliver -d 'Do not send the change\'s event to webhooks and hooks now (`keyctl events deliver` will)'
 complete -c keyctl -n "__fish_keyctl_using_subcommand rotate" -s q -l quiet -d 'Print only the essential value (the secret for create and rotate)'
 complete -c keyctl -n "__fish_keyctl_using_subcommand rotate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c keyctl -n "__fish_keyctl_using_subcommand rotate" -s V -l version -d 'Print version'
@@ -247,6 +253,125 @@ complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and __fish_seen_sub
 complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "verify" -d 'Check the hash chain; exit 1 at the first broken entry'
 complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "head" -d 'Print the number of chained entries and the last hash'
 complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c keyctl -n "__fish_keyctl_using_subcommand events; and not __fish_seen_subcommand_from list deliver scan replay help" -l db -d 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand events; and not __fish_seen_subcommand_from list deliver scan replay help" -l config -d 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand events; and not __fish_seen_subcommand_from list deliver scan replay help" -l format -d 'Output format' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c keyctl -n "__fish_keyctl_using_subcommand events; and not __fish_seen_subcommand_from list deliver scan replay help" -l color -d 'When to colour the output (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c keyctl -n "__fish_keyctl_using_subcommand events; and not __fish_seen_subcommand_from list deliver scan replay help" -l actor -d 'The operator to record [default: $KEYCTL_ACTOR, else the login name]' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand events; and not __fish_seen_subcommand_from list deliver scan replay help" -s q -l quiet -d 'Print only the essential value (the secret for create and rotate)'
+complete -c keyctl -n "__fish_keyctl_using_subcommand events; and not __fish_seen_subcommand_from list deliver scan replay help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c keyctl -n "__fish_keyctl_using_subcommand events; and not __fish_seen_subcommand_from list deliver scan replay help" -s V -l version -d 'Print version'
+complete -c keyctl -n "__fish_keyctl_using_subcommand events; and not __fish_seen_subcommand_from list deliver scan replay help" -f -a "list" -d 'List recorded events, newest first'
+complete -c keyctl -n "__fish_keyctl_using_subcommand events; and not __fish_seen_subcommand_from list deliver scan replay help" -f -a "deliver" -d 'Send pending events to webhooks and hooks, with retries'
+complete -c keyctl -n "__fish_keyctl_using_subcommand events; and not __fish_seen_subcommand_from list deliver scan replay help" -f -a "scan" -d 'Record api_key.expiring and api_key.expired events (for cron)'
+complete -c keyctl -n "__fish_keyctl_using_subcommand events; and not __fish_seen_subcommand_from list deliver scan replay help" -f -a "replay" -d 'Send one event again'
+complete -c keyctl -n "__fish_keyctl_using_subcommand events; and not __fish_seen_subcommand_from list deliver scan replay help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from list" -l type -d 'Only events of this type: api_key.created, api_key.updated, api_key.rotated, api_key.revoked, api_key.expiring, api_key.expired' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from list" -l limit -d 'At most this many events' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from list" -l db -d 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from list" -l config -d 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from list" -l format -d 'Output format' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from list" -l color -d 'When to colour the output (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from list" -l actor -d 'The operator to record [default: $KEYCTL_ACTOR, else the login name]' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from list" -l pending -d 'Only events still to be delivered'
+complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from list" -l dead -d 'Only events whose delivery gave up (see `events replay`)'
+complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only the essential value (the secret for create and rotate)'
+complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from deliver" -l limit -d 'At most this many attempts in this run' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from deliver" -l db -d 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from deliver" -l config -d 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from deliver" -l format -d 'Output format' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from deliver" -l color -d 'When to colour the output (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from deliver" -l actor -d 'The operator to record [default: $KEYCTL_ACTOR, else the login name]' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from deliver" -s q -l quiet -d 'Print only the essential value (the secret for create and rotate)'
+complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from deliver" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from deliver" -s V -l version -d 'Print version'
+complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from scan" -l db -d 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from scan" -l config -d 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from scan" -l format -d 'Output format' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from scan" -l color -d 'When to colour the output (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from scan" -l actor -d 'The operator to record [default: $KEYCTL_ACTOR, else the login name]' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from scan" -l no-deliver -d 'Record the events but do not try to deliver them now'
+complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from scan" -s q -l quiet -d 'Print only the essential value (the secret for create and rotate)'
+complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from scan" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from scan" -s V -l version -d 'Print version'
+complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from replay" -l db -d 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from replay" -l config -d 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from replay" -l format -d 'Output format' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from replay" -l color -d 'When to colour the output (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from replay" -l actor -d 'The operator to record [default: $KEYCTL_ACTOR, else the login name]' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from replay" -l no-deliver -d 'Reset the event\'s deliveries but do not send it now'
+complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from replay" -s q -l quiet -d 'Print only the essential value (the secret for create and rotate)'
+complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from replay" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from replay" -s V -l version -d 'Print version'
+complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from help" -f -a "list" -d 'List recorded events, newest first'
+complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from help" -f -a "deliver" -d 'Send pending events to webhooks and hooks, with retries'
+complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from help" -f -a "scan" -d 'Record api_key.expiring and api_key.expired events (for cron)'
+complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from help" -f -a "replay" -d 'Send one event again'
+complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c keyctl -n "__fish_keyctl_using_subcommand webhooks; and not __fish_seen_subcommand_from list test help" -l db -d 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand webhooks; and not __fish_seen_subcommand_from list test help" -l config -d 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand webhooks; and not __fish_seen_subcommand_from list test help" -l format -d 'Output format' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c keyctl -n "__fish_keyctl_using_subcommand webhooks; and not __fish_seen_subcommand_from list test help" -l color -d 'When to colour the output (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c keyctl -n "__fish_keyctl_using_subcommand webhooks; and not __fish_seen_subcommand_from list test help" -l actor -d 'The operator to record [default: $KEYCTL_ACTOR, else the login name]' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand webhooks; and not __fish_seen_subcommand_from list test help" -s q -l quiet -d 'Print only the essential value (the secret for create and rotate)'
+complete -c keyctl -n "__fish_keyctl_using_subcommand webhooks; and not __fish_seen_subcommand_from list test help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c keyctl -n "__fish_keyctl_using_subcommand webhooks; and not __fish_seen_subcommand_from list test help" -s V -l version -d 'Print version'
+complete -c keyctl -n "__fish_keyctl_using_subcommand webhooks; and not __fish_seen_subcommand_from list test help" -f -a "list" -d 'List the configured webhooks and hooks (never their secrets)'
+complete -c keyctl -n "__fish_keyctl_using_subcommand webhooks; and not __fish_seen_subcommand_from list test help" -f -a "test" -d 'Send a signed webhook.test event to one webhook or hook'
+complete -c keyctl -n "__fish_keyctl_using_subcommand webhooks; and not __fish_seen_subcommand_from list test help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c keyctl -n "__fish_keyctl_using_subcommand webhooks; and __fish_seen_subcommand_from list" -l db -d 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand webhooks; and __fish_seen_subcommand_from list" -l config -d 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand webhooks; and __fish_seen_subcommand_from list" -l format -d 'Output format' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c keyctl -n "__fish_keyctl_using_subcommand webhooks; and __fish_seen_subcommand_from list" -l color -d 'When to colour the output (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c keyctl -n "__fish_keyctl_using_subcommand webhooks; and __fish_seen_subcommand_from list" -l actor -d 'The operator to record [default: $KEYCTL_ACTOR, else the login name]' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand webhooks; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only the essential value (the secret for create and rotate)'
+complete -c keyctl -n "__fish_keyctl_using_subcommand webhooks; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c keyctl -n "__fish_keyctl_using_subcommand webhooks; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c keyctl -n "__fish_keyctl_using_subcommand webhooks; and __fish_seen_subcommand_from test" -l db -d 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand webhooks; and __fish_seen_subcommand_from test" -l config -d 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand webhooks; and __fish_seen_subcommand_from test" -l format -d 'Output format' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c keyctl -n "__fish_keyctl_using_subcommand webhooks; and __fish_seen_subcommand_from test" -l color -d 'When to colour the output (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c keyctl -n "__fish_keyctl_using_subcommand webhooks; and __fish_seen_subcommand_from test" -l actor -d 'The operator to record [default: $KEYCTL_ACTOR, else the login name]' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand webhooks; and __fish_seen_subcommand_from test" -s q -l quiet -d 'Print only the essential value (the secret for create and rotate)'
+complete -c keyctl -n "__fish_keyctl_using_subcommand webhooks; and __fish_seen_subcommand_from test" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c keyctl -n "__fish_keyctl_using_subcommand webhooks; and __fish_seen_subcommand_from test" -s V -l version -d 'Print version'
+complete -c keyctl -n "__fish_keyctl_using_subcommand webhooks; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the configured webhooks and hooks (never their secrets)'
+complete -c keyctl -n "__fish_keyctl_using_subcommand webhooks; and __fish_seen_subcommand_from help" -f -a "test" -d 'Send a signed webhook.test event to one webhook or hook'
+complete -c keyctl -n "__fish_keyctl_using_subcommand webhooks; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c keyctl -n "__fish_keyctl_using_subcommand scopes" -l db -d 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand scopes" -l config -d 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand scopes" -l format -d 'Output format' -r -f -a "table\t''
@@ -283,19 +408,27 @@ complete -c keyctl -n "__fish_keyctl_using_subcommand man" -l actor -d 'The oper
 complete -c keyctl -n "__fish_keyctl_using_subcommand man" -s q -l quiet -d 'Print only the essential value (the secret for create and rotate)'
 complete -c keyctl -n "__fish_keyctl_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c keyctl -n "__fish_keyctl_using_subcommand man" -s V -l version -d 'Print version'
-complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit scopes completions man help" -f -a "create" -d 'Create a key and print its secret once'
-complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit scopes completions man help" -f -a "list" -d 'List keys (never their secrets)'
-complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit scopes completions man help" -f -a "show" -d 'Show every field of one key'
-complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit scopes completions man help" -f -a "update" -d 'Change a key\'s name, description, expiry, limits or metadata'
-complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit scopes completions man help" -f -a "revoke" -d 'Revoke a key now (permanent)'
-complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit scopes completions man help" -f -a "rotate" -d 'Replace a key by a new one and print the new secret once'
-complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit scopes completions man help" -f -a "verify" -d 'Check a presented key (read from standard input)'
-complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit scopes completions man help" -f -a "usage" -d 'Show request statistics of a key, or totals per key'
-complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit scopes completions man help" -f -a "ingest" -d 'Import request records (JSON Lines) from a gateway log'
-complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit scopes completions man help" -f -a "audit" -d 'Show the audit trail, newest first'
-complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit scopes completions man help" -f -a "scopes" -d 'List the scope catalog and the levels'
-complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit scopes completions man help" -f -a "completions" -d 'Print the completion script for a shell'
-complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit scopes completions man help" -f -a "man" -d 'Print the man page of keyctl or of one command'
-complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit scopes completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks scopes completions man help" -f -a "create" -d 'Create a key and print its secret once'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks scopes completions man help" -f -a "list" -d 'List keys (never their secrets)'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks scopes completions man help" -f -a "show" -d 'Show every field of one key'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks scopes completions man help" -f -a "update" -d 'Change a key\'s name, description, expiry, limits or metadata'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks scopes completions man help" -f -a "revoke" -d 'Revoke a key now (permanent)'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks scopes completions man help" -f -a "rotate" -d 'Replace a key by a new one and print the new secret once'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks scopes completions man help" -f -a "verify" -d 'Check a presented key (read from standard input)'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks scopes completions man help" -f -a "usage" -d 'Show request statistics of a key, or totals per key'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks scopes completions man help" -f -a "ingest" -d 'Import request records (JSON Lines) from a gateway log'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks scopes completions man help" -f -a "audit" -d 'Show the audit trail, newest first'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks scopes completions man help" -f -a "events" -d 'Key events and their delivery to webhooks and hooks'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks scopes completions man help" -f -a "webhooks" -d 'Webhooks and hooks of the config'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks scopes completions man help" -f -a "scopes" -d 'List the scope catalog and the levels'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks scopes completions man help" -f -a "completions" -d 'Print the completion script for a shell'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks scopes completions man help" -f -a "man" -d 'Print the man page of keyctl or of one command'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks scopes completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c keyctl -n "__fish_keyctl_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "verify" -d 'Check the hash chain; exit 1 at the first broken entry'
 complete -c keyctl -n "__fish_keyctl_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "head" -d 'Print the number of chained entries and the last hash'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and __fish_seen_subcommand_from events" -f -a "list" -d 'List recorded events, newest first'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and __fish_seen_subcommand_from events" -f -a "deliver" -d 'Send pending events to webhooks and hooks, with retries'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and __fish_seen_subcommand_from events" -f -a "scan" -d 'Record api_key.expiring and api_key.expired events (for cron)'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and __fish_seen_subcommand_from events" -f -a "replay" -d 'Send one event again'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and __fish_seen_subcommand_from webhooks" -f -a "list" -d 'List the configured webhooks and hooks (never their secrets)'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and __fish_seen_subcommand_from webhooks" -f -a "test" -d 'Send a signed webhook.test event to one webhook or hook'

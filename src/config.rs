@@ -12,6 +12,8 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::error::{Error, Result};
+use crate::events::destination::{self, Destination, EventSettings, Target};
+use crate::events::{EventKind, SigningSecret};
 use crate::limits::{PRESET_NAMES, Plan, PlanOverride};
 use crate::role::Roles;
 use crate::scope::Catalog;
@@ -123,6 +125,42 @@ struct RawConfig {
     #[serde(default)]
     plans: BTreeMap<String, PlanOverride>,
     roles: Option<BTreeMap<String, String>>,
+    events: Option<RawEvents>,
+    #[serde(default)]
+    webhooks: Vec<RawWebhook>,
+    #[serde(default)]
+    hooks: Vec<RawHook>,
+}
+
+/// `[events]`: delivery settings.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEvents {
+    expiring_within: Option<String>,
+    max_attempts: Option<u32>,
+    timeout: Option<String>,
+    backoff: Option<String>,
+}
+
+/// One `[[webhooks]]` entry.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWebhook {
+    name: Option<String>,
+    url: String,
+    secret: String,
+    events: Option<Vec<String>>,
+    #[serde(default)]
+    allow_http: bool,
+}
+
+/// One `[[hooks]]` entry.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHook {
+    name: Option<String>,
+    command: Vec<String>,
+    events: Option<Vec<String>>,
 }
 
 /// The resolved settings.
@@ -138,6 +176,8 @@ pub struct Config {
     pub plan: Option<Plan>,
     /// The role table (`None`: everyone is an owner).
     pub roles: Option<Roles>,
+    /// `[events]`, `[[webhooks]]` and `[[hooks]]`.
+    pub events: EventSettings,
 }
 
 impl Default for Config {
@@ -150,6 +190,7 @@ impl Default for Config {
             catalog: Catalog::default(),
             plan: None,
             roles: None,
+            events: EventSettings::default(),
         }
     }
 }
@@ -253,8 +294,189 @@ impl Config {
         if let Some(roles) = raw.roles {
             config.roles = Some(Roles::from_table(&roles, text).map_err(err)?);
         }
+        config.events = event_settings(
+            raw.events.unwrap_or_default(),
+            &raw.webhooks,
+            &raw.hooks,
+            text,
+        )
+        .map_err(err)?;
         Ok(config)
     }
+}
+
+/// `line N: ` for a field of the `index`-th `[[table]]` entry (or for the
+/// entry's header when the field is not found), or nothing.
+fn entry_line(text: &str, table: &str, index: usize, field: &str) -> String {
+    let header = format!("[[{table}]]");
+    let lines: Vec<&str> = text.lines().collect();
+    let Some(start) = lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.trim() == header)
+        .map(|(i, _)| i)
+        .nth(index)
+    else {
+        return String::new();
+    };
+    let field_at = lines[start + 1..]
+        .iter()
+        .take_while(|l| !l.trim_start().starts_with('['))
+        .position(|l| {
+            l.trim_start()
+                .strip_prefix(field)
+                .is_some_and(|rest| rest.trim_start().starts_with('='))
+        })
+        .map(|i| start + 1 + i);
+    format!("line {}: ", field_at.unwrap_or(start) + 1)
+}
+
+/// `line N: ` for a field of `[events]`, or nothing.
+fn events_line(text: &str, field: &str) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let Some(start) = lines.iter().position(|l| l.trim() == "[events]") else {
+        return String::new();
+    };
+    lines[start + 1..]
+        .iter()
+        .take_while(|l| !l.trim_start().starts_with('['))
+        .position(|l| l.trim_start().starts_with(field))
+        .map(|i| format!("line {}: ", start + i + 2))
+        .unwrap_or_else(|| format!("line {}: ", start + 1))
+}
+
+fn event_filter(
+    events: Option<&Vec<String>>,
+    at: &dyn Fn(&str) -> String,
+    table: &str,
+) -> std::result::Result<Option<Vec<EventKind>>, String> {
+    let Some(events) = events else {
+        return Ok(None);
+    };
+    if events.is_empty() {
+        return Err(format!(
+            "{}{table}: events is empty; leave it out to receive every type",
+            at("events")
+        ));
+    }
+    events
+        .iter()
+        .map(|e| {
+            EventKind::parse(e).map_err(|x| {
+                let hint = x.hint().map(|h| format!(" ({h})")).unwrap_or_default();
+                format!("{}{table}: {x}{hint}", at("events"))
+            })
+        })
+        .collect::<std::result::Result<Vec<_>, _>>()
+        .map(Some)
+}
+
+/// Checks and resolves `[events]`, `[[webhooks]]` and `[[hooks]]`.
+fn event_settings(
+    raw: RawEvents,
+    webhooks: &[RawWebhook],
+    hooks: &[RawHook],
+    text: &str,
+) -> std::result::Result<EventSettings, String> {
+    let mut settings = EventSettings::default();
+    let duration =
+        |field: &str, value: &str, min: std::time::Duration, max: std::time::Duration| {
+            let d = crate::time::parse_duration(value)
+                .ok()
+                .and_then(|d| d.to_std().ok())
+                .ok_or_else(|| {
+                    format!(
+                        "{}events.{field}: '{}' is not a duration such as 30s, 15min, 12h or 7d",
+                        events_line(text, field),
+                        crate::text::escape(value)
+                    )
+                })?;
+            if d < min || d > max {
+                return Err(format!(
+                    "{}events.{field}: {} is out of range ({}s to {}s)",
+                    events_line(text, field),
+                    crate::text::escape(value),
+                    min.as_secs(),
+                    max.as_secs()
+                ));
+            }
+            Ok(d)
+        };
+    let secs = std::time::Duration::from_secs;
+    if let Some(v) = &raw.expiring_within {
+        let d = duration("expiring_within", v, secs(1), secs(365 * 86_400))?;
+        settings.expiring_within =
+            chrono::TimeDelta::from_std(d).unwrap_or(settings.expiring_within);
+    }
+    if let Some(n) = raw.max_attempts {
+        if !(1..=100).contains(&n) {
+            return Err(format!(
+                "{}events.max_attempts: {n} is out of range (1 to 100)",
+                events_line(text, "max_attempts")
+            ));
+        }
+        settings.max_attempts = n;
+    }
+    if let Some(v) = &raw.timeout {
+        settings.timeout = duration("timeout", v, secs(1), secs(300))?;
+    }
+    if let Some(v) = &raw.backoff {
+        settings.backoff = duration("backoff", v, secs(0), destination::MAX_BACKOFF)?;
+    }
+
+    let mut names: Vec<String> = Vec::new();
+    let mut check_unique = |name: &str, at: String| {
+        if names.iter().any(|n| n == name) {
+            return Err(format!(
+                "{at}the name '{name}' is used by two entries of [[webhooks]] and [[hooks]]"
+            ));
+        }
+        names.push(name.to_owned());
+        Ok(())
+    };
+    for (i, w) in webhooks.iter().enumerate() {
+        let at = |field: &str| entry_line(text, "webhooks", i, field);
+        let name = w
+            .name
+            .clone()
+            .unwrap_or_else(|| format!("webhook-{}", i + 1));
+        destination::check_name(&name).map_err(|m| format!("{}webhooks: {m}", at("name")))?;
+        check_unique(&name, at("name"))?;
+        destination::check_url(&w.url, w.allow_http)
+            .map_err(|m| format!("{}webhooks '{name}': {m}", at("url")))?;
+        let secret = SigningSecret::parse(&w.secret)
+            .map_err(|m| format!("{}webhooks '{name}': secret: {m}", at("secret")))?;
+        let events = event_filter(w.events.as_ref(), &at, &format!("webhooks '{name}'"))?;
+        settings.destinations.push(Destination {
+            name,
+            events,
+            target: Target::Webhook {
+                url: w.url.trim().to_owned(),
+                secret,
+            },
+        });
+    }
+    for (i, h) in hooks.iter().enumerate() {
+        let at = |field: &str| entry_line(text, "hooks", i, field);
+        let name = h.name.clone().unwrap_or_else(|| format!("hook-{}", i + 1));
+        destination::check_name(&name).map_err(|m| format!("{}hooks: {m}", at("name")))?;
+        check_unique(&name, at("name"))?;
+        if h.command.first().is_none_or(|p| p.trim().is_empty()) {
+            return Err(format!(
+                "{}hooks '{name}': command needs a program, as in [\"/usr/local/bin/notify\", \"--flag\"]",
+                at("command")
+            ));
+        }
+        let events = event_filter(h.events.as_ref(), &at, &format!("hooks '{name}'"))?;
+        settings.destinations.push(Destination {
+            name,
+            events,
+            target: Target::Hook {
+                command: h.command.clone(),
+            },
+        });
+    }
+    Ok(settings)
 }
 
 #[cfg(test)]
@@ -384,6 +606,46 @@ mod tests {
                 .to_string();
             assert!(e.starts_with("/c.toml: "), "{bad}: {e}");
         }
+    }
+
+    #[test]
+    fn webhooks_and_hooks_are_named_checked_and_ordered() {
+        let c = Config::parse(
+            "[events]\nexpiring_within = \"14d\"\nmax_attempts = 3\ntimeout = \"5s\"\nbackoff = \"1min\"\n\n\
+             [[webhooks]]\nurl = \"https://a.example/x\"\nsecret = \"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\"\n\n\
+             [[webhooks]]\nname = \"billing\"\nurl = \"http://127.0.0.1:9/x\"\n\
+             secret = \"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\"\nevents = [\"api_key.revoked\"]\n\n\
+             [[hooks]]\ncommand = [\"notify\", \"--channel\", \"ops\"]\n",
+            Path::new("/c.toml"),
+        )
+        .unwrap();
+        let e = &c.events;
+        assert_eq!(e.expiring_within, chrono::TimeDelta::days(14));
+        assert_eq!(
+            (e.max_attempts, e.timeout.as_secs(), e.backoff.as_secs()),
+            (3, 5, 60)
+        );
+        let names: Vec<&str> = e.destinations.iter().map(|d| d.name.as_str()).collect();
+        assert_eq!(names, ["webhook-1", "billing", "hook-1"]);
+        assert!(!e.destinations[1].wants(EventKind::Created));
+        assert!(e.destinations[2].wants(EventKind::Created));
+        // Nothing of the secret shows in a debug print of the settings.
+        assert!(!format!("{c:?}").contains("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"));
+
+        let err = Config::parse(
+            "plan = \"pro\"\n\n[[webhooks]]\nname = \"x\"\nurl = \"http://example.com/\"\nsecret = \"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\"\n",
+            Path::new("/c.toml"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.starts_with("/c.toml: line 5: webhooks 'x': url uses plain http"),
+            "{err}"
+        );
+        assert_eq!(
+            Config::default().events.expiring_within,
+            chrono::TimeDelta::days(7)
+        );
     }
 
     #[test]

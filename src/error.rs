@@ -80,6 +80,10 @@ pub enum Error {
     /// The operator pressed Ctrl-C at a prompt.
     #[error("interrupted")]
     Interrupted,
+    /// A webhook or hook did not accept an event sent to it directly
+    /// (`webhooks test`). Deliveries of recorded events are retried instead.
+    #[error("{0}")]
+    Delivery(String),
 }
 
 impl Error {
@@ -150,7 +154,8 @@ impl Error {
             | Error::Io { .. }
             | Error::Output(_)
             | Error::Random(_)
-            | Error::Declined(_) => ExitCode::Failure,
+            | Error::Declined(_)
+            | Error::Delivery(_) => ExitCode::Failure,
         }
     }
 }
@@ -239,6 +244,7 @@ mod tests {
             ),
             (Error::Storage("x".into()), ExitCode::Failure),
             (Error::Declined("x".into()), ExitCode::Failure),
+            (Error::Delivery("x".into()), ExitCode::Failure),
             (Error::Interrupted, ExitCode::Interrupted),
         ];
         for (error, code) in cases {

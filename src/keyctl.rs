@@ -1,8 +1,9 @@
 //! [`Keyctl`]: the library's entry point, and the key lifecycle on it.
 //!
 //! A `Keyctl` ties a [`Store`] to the settings, the clock and the acting
-//! operator. Every operation is one store transaction; a change and its audit
-//! event commit together or not at all. Values arrive typed and checked
+//! operator. Every operation is one store transaction; a change, its audit
+//! entry and its outbox event (see [`crate::events`]) commit together or not
+//! at all. Values arrive typed and checked
 //! (names, scopes against the catalog, expiries in the future), so the same
 //! rules hold for the CLI and for a Rust service calling the library.
 
@@ -14,6 +15,7 @@ use serde_json::{Value, json};
 use crate::audit::{self, Event, action};
 use crate::config::Config;
 use crate::error::{Error, Result};
+use crate::events::{self, EventKind};
 use crate::key::{Key, Status, looks_like_key_id, new_key_id};
 use crate::limits::{Quota, RateLimit};
 use crate::role::Role;
@@ -70,6 +72,8 @@ impl NewKey {
 pub struct Created {
     pub key: Key,
     pub secret: Secret,
+    /// The id of its `api_key.created` event.
+    pub event_id: String,
 }
 
 /// What `update` may change. `None` leaves a field as it is; for optional
@@ -104,6 +108,8 @@ pub struct Updated {
     pub key: Key,
     /// The names of the fields that changed (empty: nothing changed).
     pub changed: Vec<&'static str>,
+    /// The id of its `api_key.updated` event, if anything changed.
+    pub event_id: Option<String>,
 }
 
 /// The result of `revoke`.
@@ -112,6 +118,8 @@ pub struct Revoked {
     pub key: Key,
     /// The key was already revoked; nothing changed.
     pub already: bool,
+    /// The id of its `api_key.revoked` event, unless it was already revoked.
+    pub event_id: Option<String>,
 }
 
 /// The result of `rotate`.
@@ -121,6 +129,8 @@ pub struct Rotated {
     pub old: Key,
     pub new: Key,
     pub secret: Secret,
+    /// The id of its `api_key.rotated` event.
+    pub event_id: String,
 }
 
 /// Everything `show` prints.
@@ -234,9 +244,24 @@ impl Keyctl {
                 q,
                 &Event::about(&key, now, &actor, action::KEY_CREATED, &details),
             )?;
-            Ok(key)
+            let event_id = events::record(
+                q,
+                EventKind::Created,
+                &key,
+                now,
+                &events::Extra {
+                    actor: Some(&actor),
+                    ..events::Extra::default()
+                },
+            )?;
+            Ok((key, event_id))
         })?;
-        Ok(Created { key, secret })
+        let (key, event_id) = key;
+        Ok(Created {
+            key,
+            secret,
+            event_id,
+        })
     }
 
     /// Finds the one key that `query` names: an id, a displayed prefix, or a
@@ -396,15 +421,32 @@ impl Keyctl {
             note("metadata", json!(key.metadata), json!(metadata));
             key.metadata = metadata;
 
+            let mut event_id = None;
             if !changed.is_empty() {
                 q.update_key(&key)?;
+                let diff = Value::Object(diff);
                 let details = json!({ "changes": diff });
                 audit::append(
                     q,
                     &Event::about(&key, now, &actor, action::KEY_UPDATED, &details),
                 )?;
+                event_id = Some(events::record(
+                    q,
+                    EventKind::Updated,
+                    &key,
+                    now,
+                    &events::Extra {
+                        actor: Some(&actor),
+                        changes: Some(&diff),
+                        new_key: None,
+                    },
+                )?);
             }
-            Ok(Updated { key, changed })
+            Ok(Updated {
+                key,
+                changed,
+                event_id,
+            })
         })
     }
 
@@ -421,7 +463,11 @@ impl Keyctl {
         self.store.write(Durability::Full, |q| {
             let mut key = resolve_in(q, query, now)?;
             if key.revoked_at.is_some() {
-                return Ok(Revoked { key, already: true });
+                return Ok(Revoked {
+                    key,
+                    already: true,
+                    event_id: None,
+                });
             }
             key.revoked_at = Some(now);
             key.revoked_by = Some(actor.clone());
@@ -432,9 +478,20 @@ impl Keyctl {
                 q,
                 &Event::about(&key, now, &actor, action::KEY_REVOKED, &details),
             )?;
+            let event_id = events::record(
+                q,
+                EventKind::Revoked,
+                &key,
+                now,
+                &events::Extra {
+                    actor: Some(&actor),
+                    ..events::Extra::default()
+                },
+            )?;
             Ok(Revoked {
                 key,
                 already: false,
+                event_id: Some(event_id),
             })
         })
     }
@@ -526,7 +583,23 @@ impl Keyctl {
                 q,
                 &Event::about(&old, now, &actor, action::KEY_ROTATED, &details),
             )?;
-            Ok(Rotated { old, new, secret })
+            let event_id = events::record(
+                q,
+                EventKind::Rotated,
+                &old,
+                now,
+                &events::Extra {
+                    actor: Some(&actor),
+                    changes: None,
+                    new_key: Some(&new),
+                },
+            )?;
+            Ok(Rotated {
+                old,
+                new,
+                secret,
+                event_id,
+            })
         })
     }
 

@@ -62,6 +62,7 @@ pub mod audit;
 pub mod cli;
 pub mod config;
 pub mod error;
+pub mod events;
 pub mod key;
 pub mod keyctl;
 pub mod limits;

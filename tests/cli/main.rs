@@ -9,6 +9,7 @@ mod support;
 mod audit;
 mod create;
 mod errors;
+mod events;
 mod generated;
 mod interactive;
 mod list;

@@ -199,8 +199,8 @@ fn shell_words(args: &[String]) -> String {
         .join(" ")
 }
 
-/// The central filter list: secrets, key ids, displayed prefixes and audit
-/// hashes. Each random value becomes a stable placeholder
+/// The central filter list: secrets, key ids, displayed prefixes, event ids
+/// and audit hashes. Each random value becomes a stable placeholder
 /// of the same length, so tables keep their alignment.
 pub struct Redactor {
     home: String,
@@ -208,6 +208,7 @@ pub struct Redactor {
     id: Regex,
     prefix: Regex,
     hash: Regex,
+    event: Regex,
     seen: HashMap<String, String>,
     counts: HashMap<&'static str, usize>,
 }
@@ -220,6 +221,7 @@ impl Redactor {
             id: Regex::new(r"\bkey_[0-9a-z]{10}\b").unwrap(),
             prefix: Regex::new(r"\b([a-z][a-z0-9]{1,9}_(?:live|test)_)[0-9A-Za-z]{8}\b").unwrap(),
             hash: Regex::new(r"\b[0-9a-f]{64}\b").unwrap(),
+            event: Regex::new(r"\bevt_[0-9a-z]{24}\b").unwrap(),
             seen: HashMap::new(),
             counts: HashMap::new(),
         }
@@ -261,6 +263,12 @@ impl Redactor {
             .replace_all(&text, |c: &regex::Captures<'_>| {
                 let head = c[1].to_owned();
                 self.placeholder("prefix", &c[0], |n| format!("{head}PFX{n:0>5}"))
+            })
+            .into_owned();
+        let event = self.event.clone();
+        let text = event
+            .replace_all(&text, |c: &regex::Captures<'_>| {
+                self.placeholder("event", &c[0], |n| format!("evt_ID{n:0>22}"))
             })
             .into_owned();
         // Audit hashes cover ids and prefixes, so they vary from run to run.

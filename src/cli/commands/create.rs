@@ -3,11 +3,12 @@
 use clap::Args;
 use serde::Serialize;
 
+use crate::cli::commands::events::deliver_after_commit;
 use crate::cli::commands::{SHOWN_ONCE, print_keys_csv, print_secret, print_secret_box};
 use crate::cli::{Ctx, prompt};
 use crate::error::{Error, ExitCode};
 use crate::key::KeyJson;
-use crate::keyctl::NewKey;
+use crate::keyctl::{Created, NewKey};
 use crate::limits::{Quota, RateLimit};
 use crate::render::Format;
 use crate::role::Role;
@@ -15,7 +16,7 @@ use crate::scope::{Level, Scope};
 use crate::secret::Environment;
 use crate::store::Access;
 use crate::text::{check_meta_count, escape, parse_meta, validate_description, validate_name};
-use crate::time::{Clock, parse_expiry};
+use crate::time::{Clock, Timestamp, parse_expiry};
 
 /// Create a key and print its secret once
 #[derive(Debug, Args)]
@@ -57,6 +58,9 @@ pub struct CreateArgs {
     /// Metadata entry KEY=VALUE (repeatable)
     #[arg(long = "meta", value_name = "KEY=VALUE")]
     pub meta: Vec<String>,
+    /// Do not send the change's event to webhooks and hooks now (`keyctl events deliver` will)
+    #[arg(long)]
+    pub no_deliver: bool,
 }
 
 #[derive(Serialize)]
@@ -133,10 +137,21 @@ pub fn run(ctx: &mut Ctx, mut args: CreateArgs) -> anyhow::Result<ExitCode> {
         None => ctx.open(Access::Write)?,
     };
     let created = kc.create(new)?;
+    print_created(ctx, &created, now)?;
+    deliver_after_commit(
+        ctx,
+        &mut kc,
+        std::slice::from_ref(&created.event_id),
+        args.no_deliver,
+    )?;
+    Ok(ExitCode::Success)
+}
+
+fn print_created(ctx: &mut Ctx, created: &Created, now: Timestamp) -> anyhow::Result<()> {
     let (key, secret) = (&created.key, &created.secret);
     if ctx.global.quiet {
         ctx.out.line(secret.expose())?;
-        return Ok(ExitCode::Success);
+        return Ok(());
     }
     match ctx.out.format {
         Format::Json => ctx.out.json(&CreatedJson {
@@ -167,7 +182,7 @@ pub fn run(ctx: &mut Ctx, mut args: CreateArgs) -> anyhow::Result<ExitCode> {
             ctx.note(SHOWN_ONCE);
         }
     }
-    Ok(ExitCode::Success)
+    Ok(())
 }
 
 /// Asks for what the command line left out: name, environment, scopes, expiry.

@@ -14,6 +14,7 @@ use crate::time::{Timestamp, rfc3339, short};
 pub mod audit;
 pub mod completions;
 pub mod create;
+pub mod events;
 pub mod ingest;
 pub mod list;
 pub mod man;
@@ -24,6 +25,7 @@ pub mod show;
 pub mod update;
 pub mod usage;
 pub mod verify;
+pub mod webhooks;
 
 /// The CSV columns of a key, in order.
 pub const KEY_CSV_HEADER: [&str; 19] = [

@@ -4,6 +4,7 @@ use std::io::Write;
 
 use clap::Args;
 
+use crate::cli::commands::events::deliver_after_commit;
 use crate::cli::commands::print_keys_csv;
 use crate::cli::{Ctx, prompt};
 use crate::error::{Error, ExitCode};
@@ -35,6 +36,9 @@ pub struct RevokeArgs {
     /// Do not ask for confirmation
     #[arg(short, long)]
     pub yes: bool,
+    /// Do not send the change's event to webhooks and hooks now (`keyctl events deliver` will)
+    #[arg(long)]
+    pub no_deliver: bool,
 }
 
 /// Name, prefix, status and last use, for a confirmation.
@@ -122,5 +126,7 @@ pub fn run(ctx: &mut Ctx, args: &RevokeArgs) -> anyhow::Result<ExitCode> {
             }
         }
     }
+    let events: Vec<String> = revoked.event_id.iter().cloned().collect();
+    deliver_after_commit(ctx, &mut kc, &events, args.no_deliver)?;
     Ok(ExitCode::Success)
 }

@@ -4,17 +4,19 @@ use clap::Args;
 use serde::Serialize;
 
 use crate::cli::Ctx;
+use crate::cli::commands::events::deliver_after_commit;
 use crate::cli::commands::revoke::confirm_or_refuse;
 use crate::cli::commands::{
     KEY_CSV_HEADER, SHOWN_ONCE, key_csv_row, print_secret, print_secret_box,
 };
 use crate::error::ExitCode;
 use crate::key::KeyJson;
+use crate::keyctl::Rotated;
 use crate::render::{Format, csv_io};
 use crate::role::Role;
 use crate::store::Access;
 use crate::text::escape;
-use crate::time::{Clock, parse_duration, rfc3339};
+use crate::time::{Clock, Timestamp, parse_duration, rfc3339};
 
 /// Replace a key by a new one and print the new secret once
 #[derive(Debug, Args)]
@@ -37,6 +39,9 @@ pub struct RotateArgs {
     /// Do not ask for confirmation
     #[arg(short, long)]
     pub yes: bool,
+    /// Do not send the change's event to webhooks and hooks now (`keyctl events deliver` will)
+    #[arg(long)]
+    pub no_deliver: bool,
 }
 
 #[derive(Serialize)]
@@ -81,10 +86,21 @@ pub fn run(ctx: &mut Ctx, args: &RotateArgs) -> anyhow::Result<ExitCode> {
         target = key.id;
     }
     let rotated = kc.rotate(&target, grace)?;
+    print_rotated(ctx, &rotated, now)?;
+    deliver_after_commit(
+        ctx,
+        &mut kc,
+        std::slice::from_ref(&rotated.event_id),
+        args.no_deliver,
+    )?;
+    Ok(ExitCode::Success)
+}
+
+fn print_rotated(ctx: &mut Ctx, rotated: &Rotated, now: Timestamp) -> anyhow::Result<()> {
     let (old, new, secret) = (&rotated.old, &rotated.new, &rotated.secret);
     if ctx.global.quiet {
         ctx.out.line(secret.expose())?;
-        return Ok(ExitCode::Success);
+        return Ok(());
     }
     match ctx.out.format {
         Format::Json => ctx.out.json(&RotatedJson {
@@ -137,5 +153,5 @@ pub fn run(ctx: &mut Ctx, args: &RotateArgs) -> anyhow::Result<ExitCode> {
             }
         }
     }
-    Ok(ExitCode::Success)
+    Ok(())
 }

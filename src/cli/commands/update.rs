@@ -3,6 +3,7 @@
 use clap::Args;
 
 use crate::cli::Ctx;
+use crate::cli::commands::events::deliver_after_commit;
 use crate::cli::commands::print_keys_csv;
 use crate::error::{Error, ExitCode};
 use crate::keyctl::KeyChanges;
@@ -48,6 +49,9 @@ pub struct UpdateArgs {
     /// Remove a metadata entry (repeatable)
     #[arg(long = "unset-meta", value_name = "KEY")]
     pub unset_meta: Vec<String>,
+    /// Do not send the change's event to webhooks and hooks now (`keyctl events deliver` will)
+    #[arg(long)]
+    pub no_deliver: bool,
 }
 
 fn none_or<T>(s: &str, parse: impl FnOnce(&str) -> Result<T, Error>) -> Result<Option<T>, Error> {
@@ -123,5 +127,7 @@ pub fn run(ctx: &mut Ctx, args: &UpdateArgs) -> anyhow::Result<ExitCode> {
             }
         }
     }
+    let events: Vec<String> = updated.event_id.into_iter().collect();
+    deliver_after_commit(ctx, &mut kc, &events, args.no_deliver)?;
     Ok(ExitCode::Success)
 }

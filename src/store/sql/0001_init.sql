@@ -108,3 +108,47 @@ CREATE INDEX audit_events_ts ON audit_events (ts);
 CREATE INDEX audit_events_action ON audit_events (action, ts);
 CREATE INDEX audit_events_actor ON audit_events (actor, ts);
 CREATE INDEX audit_events_status ON audit_events (status, ts);
+CREATE INDEX keys_expires ON keys (expires_at);
+
+-- The event outbox (api_key.created, .updated, .rotated, .revoked, and
+-- .expiring / .expired found by `events scan`). An event is inserted in the
+-- same transaction as the change it describes; payload is the JSON document
+-- exactly as it is delivered (and signed). state: 'new' (not yet routed to
+-- the configured destinations), 'pending' (a delivery is still to be made),
+-- 'delivered', 'dead' (a delivery gave up), 'skipped' (no destination wanted
+-- it). key_expires_at is set only on the events of `events scan`, and makes
+-- each of them once per key and expiry.
+CREATE TABLE events (
+    seq            INTEGER PRIMARY KEY,
+    id             TEXT    NOT NULL UNIQUE,
+    type           TEXT    NOT NULL,
+    ts             INTEGER NOT NULL,
+    key_id         TEXT,
+    key_expires_at INTEGER,
+    payload        TEXT    NOT NULL,
+    state          TEXT    NOT NULL DEFAULT 'new'
+        CHECK (state IN ('new', 'pending', 'delivered', 'dead', 'skipped'))
+);
+CREATE INDEX events_state ON events (state, seq);
+CREATE INDEX events_type ON events (type, seq);
+CREATE UNIQUE INDEX events_once ON events (key_id, type, key_expires_at)
+    WHERE key_expires_at IS NOT NULL;
+
+-- One row per event and destination (a [[webhooks]] or [[hooks]] entry, by
+-- name). A claimed delivery has claimed_until set and next_at moved to the
+-- end of its lease: a run killed while sending leaves it to be claimed again
+-- once the lease has passed, which counts in interrupted.
+CREATE TABLE deliveries (
+    event_seq     INTEGER NOT NULL REFERENCES events (seq),
+    destination   TEXT    NOT NULL,
+    state         TEXT    NOT NULL CHECK (state IN ('pending', 'delivered', 'dead')),
+    attempts      INTEGER NOT NULL DEFAULT 0,
+    interrupted   INTEGER NOT NULL DEFAULT 0,
+    next_at       INTEGER NOT NULL,
+    claimed_until INTEGER,
+    last_attempt_at INTEGER,
+    last_error    TEXT,
+    delivered_at  INTEGER,
+    PRIMARY KEY (event_seq, destination)
+);
+CREATE INDEX deliveries_due ON deliveries (state, next_at, event_seq, destination);

@@ -1,0 +1,501 @@
+//! Key events: the outbox, `events scan`, and the JSON shape of an event.
+//!
+//! An event is written to the outbox table in the same store transaction as
+//! the change it describes (next to its audit entry), so there is no change
+//! without its event and no event without its change. `api_key.expiring` and
+//! `api_key.expired` are found by [`Keyctl::scan_events`], at most once per
+//! key and expiry, however often it runs: a unique index on
+//! `(key_id, type, key_expires_at)` holds that even for concurrent scans.
+//!
+//! Every event is one JSON document, stored as the exact bytes that are later
+//! delivered and signed:
+//!
+//! ```json
+//! {"id":"evt_…","type":"api_key.revoked","timestamp":"2026-11-23T12:00:00Z",
+//!  "data":{"actor":"alice","key":{…the key's public fields…},"changes":null,"new_key":null}}
+//! ```
+//!
+//! `data.key` is the key as `keyctl show --format json` prints it at the
+//! time of the event; `changes` is set on `api_key.updated` (each changed
+//! field with `from` and `to`), `new_key` on `api_key.rotated`. A key's
+//! secret is never stored, so it can never be in an event.
+//!
+//! Delivery is in [`deliver`]; destinations and settings in [`destination`];
+//! signing in [`sign`].
+
+use std::fmt;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::error::{Error, Result};
+use crate::key::{Key, KeyJson};
+use crate::keyctl::Keyctl;
+use crate::role::Role;
+use crate::store::{
+    DeliveryRow, DeliveryState, Durability, EventQuery, EventRow, EventState, Queries,
+};
+use crate::time::{Timestamp, rfc3339};
+
+pub mod deliver;
+pub mod destination;
+pub mod sign;
+
+pub use deliver::{Attempt, AttemptResult, DeliverOptions, DeliverySummary};
+pub use destination::{Destination, EventSettings, Target};
+pub use sign::SigningSecret;
+
+/// The types of key events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EventKind {
+    Created,
+    Updated,
+    Rotated,
+    Revoked,
+    Expiring,
+    Expired,
+}
+
+impl EventKind {
+    pub const ALL: [EventKind; 6] = [
+        EventKind::Created,
+        EventKind::Updated,
+        EventKind::Rotated,
+        EventKind::Revoked,
+        EventKind::Expiring,
+        EventKind::Expired,
+    ];
+
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::Created => "api_key.created",
+            EventKind::Updated => "api_key.updated",
+            EventKind::Rotated => "api_key.rotated",
+            EventKind::Revoked => "api_key.revoked",
+            EventKind::Expiring => "api_key.expiring",
+            EventKind::Expired => "api_key.expired",
+        }
+    }
+
+    /// Parses a type name, suggesting the nearest one when it is unknown.
+    pub fn parse(s: &str) -> Result<EventKind> {
+        let t = s.trim();
+        if let Some(k) = EventKind::ALL.iter().find(|k| k.as_str() == t) {
+            return Ok(*k);
+        }
+        // `revoked` for `api_key.revoked`.
+        if let Some(k) = EventKind::ALL
+            .iter()
+            .find(|k| k.as_str().strip_prefix("api_key.") == Some(t))
+        {
+            return Err(Error::invalid_with_hint(
+                format!("event type '{}' is not known", crate::text::escape(s)),
+                format!("did you mean '{}'?", k.as_str()),
+            ));
+        }
+        Err(Error::invalid_with_hint(
+            format!("event type '{}' is not known", crate::text::escape(s)),
+            format!(
+                "event types: {}",
+                EventKind::ALL.map(EventKind::as_str).join(", ")
+            ),
+        ))
+    }
+}
+
+impl fmt::Display for EventKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The envelope of an event, in the documented member order.
+#[derive(Serialize)]
+struct Envelope<'a> {
+    id: &'a str,
+    #[serde(rename = "type")]
+    kind: &'a str,
+    timestamp: String,
+    data: Data<'a>,
+}
+
+#[derive(Serialize)]
+struct Data<'a> {
+    actor: Option<&'a str>,
+    key: KeyJson<'a>,
+    changes: Option<&'a Value>,
+    new_key: Option<KeyJson<'a>>,
+}
+
+/// What an event says beyond its key.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Extra<'a> {
+    /// The operator who made the change (`None` for `events scan`).
+    pub actor: Option<&'a str>,
+    /// `api_key.updated`: the changed fields with `from` and `to`.
+    pub changes: Option<&'a Value>,
+    /// `api_key.rotated`: the key that replaces this one.
+    pub new_key: Option<&'a Key>,
+}
+
+/// Draws an unused event id: `evt_` and 24 of `[0-9a-z]` (about 124 bits).
+fn unused_event_id(q: &mut dyn Queries) -> Result<String> {
+    loop {
+        let mut buf = [0u8; 24];
+        crate::secret::fill_from_alphabet(&mut buf, b"0123456789abcdefghijklmnopqrstuvwxyz")?;
+        let mut id = String::with_capacity(28);
+        id.push_str("evt_");
+        id.extend(buf.iter().map(|&b| char::from(b)));
+        if !q.event_id_exists(&id)? {
+            return Ok(id);
+        }
+    }
+}
+
+/// The JSON document of an event.
+fn payload(
+    id: &str,
+    kind: EventKind,
+    key: &Key,
+    now: Timestamp,
+    extra: &Extra<'_>,
+) -> Result<String> {
+    let envelope = Envelope {
+        id,
+        kind: kind.as_str(),
+        timestamp: rfc3339(now),
+        data: Data {
+            actor: extra.actor,
+            key: key.to_json(now),
+            changes: extra.changes,
+            new_key: extra.new_key.map(|k| k.to_json(now)),
+        },
+    };
+    serde_json::to_string(&envelope).map_err(|e| Error::Storage(format!("event: {e}")))
+}
+
+/// Records an event about `key` in the caller's transaction; returns its id.
+pub fn record(
+    q: &mut dyn Queries,
+    kind: EventKind,
+    key: &Key,
+    now: Timestamp,
+    extra: &Extra<'_>,
+) -> Result<String> {
+    let id = unused_event_id(q)?;
+    let body = payload(&id, kind, key, now, extra)?;
+    let key_expires_at = match kind {
+        EventKind::Expiring | EventKind::Expired => key.expires_at,
+        _ => None,
+    };
+    q.insert_event(&EventRow {
+        seq: 0,
+        id: id.clone(),
+        kind: kind.as_str().to_owned(),
+        ts: now,
+        key_id: Some(key.id.clone()),
+        key_expires_at,
+        payload: body,
+        state: EventState::New,
+    })?;
+    Ok(id)
+}
+
+/// One event with its deliveries, as `events list` shows it.
+#[derive(Debug, Clone)]
+pub struct EventInfo {
+    pub event: EventRow,
+    pub deliveries: Vec<DeliveryRow>,
+}
+
+impl EventInfo {
+    /// Attempts over all deliveries.
+    #[must_use]
+    pub fn attempts(&self) -> u32 {
+        self.deliveries.iter().map(|d| d.attempts).sum()
+    }
+
+    /// The last error of a delivery that is not delivered, if any.
+    #[must_use]
+    pub fn last_error(&self) -> Option<&str> {
+        self.deliveries
+            .iter()
+            .filter(|d| d.state != DeliveryState::Delivered)
+            .filter_map(|d| d.last_error.as_deref())
+            .next()
+    }
+}
+
+/// How `events list` narrows the outbox.
+#[derive(Debug, Clone, Default)]
+pub struct EventFilter {
+    /// Only events with a delivery still to be made (or not yet routed).
+    pub pending: bool,
+    /// Only events with a delivery that gave up.
+    pub dead: bool,
+    pub kind: Option<EventKind>,
+    pub limit: usize,
+}
+
+impl Keyctl {
+    /// The outbox, newest first.
+    pub fn events(&mut self, filter: &EventFilter) -> Result<Vec<EventInfo>> {
+        self.authorize("events list", Role::Member)?;
+        let mut states = Vec::new();
+        if filter.pending {
+            states.extend([EventState::New, EventState::Pending]);
+        }
+        if filter.dead {
+            states.push(EventState::Dead);
+        }
+        let query = EventQuery {
+            states,
+            kind: filter.kind.map(|k| k.as_str().to_owned()),
+            limit: filter.limit,
+        };
+        self.store_mut().read(|q| {
+            let rows = q.events(&query)?;
+            rows.into_iter()
+                .map(|event| {
+                    let deliveries = q.deliveries_of(event.seq)?;
+                    Ok(EventInfo { event, deliveries })
+                })
+                .collect()
+        })
+    }
+
+    /// One event of the outbox, by id.
+    pub fn event(&mut self, id: &str) -> Result<EventInfo> {
+        self.authorize("events show", Role::Member)?;
+        self.store_mut().read(|q| {
+            let event = q
+                .event_by_id(id.trim())?
+                .ok_or_else(|| event_not_found(id))?;
+            let deliveries = q.deliveries_of(event.seq)?;
+            Ok(EventInfo { event, deliveries })
+        })
+    }
+
+    /// Records `api_key.expiring` for keys that expire within the lead time
+    /// and `api_key.expired` for keys that have expired, each once per key
+    /// and expiry, in one transaction. Revoked keys are left out; a key
+    /// first seen after it expired gets `expired` only.
+    pub fn scan_events(&mut self) -> Result<Vec<EventRow>> {
+        self.authorize("events scan", Role::Admin)?;
+        let now = self.now();
+        let lead = self.config().events.expiring_within;
+        self.store_mut().write(Durability::Full, |q| {
+            let keys = q.keys_awaiting_expiry_events(now + lead, EventKind::Expired.as_str())?;
+            let mut recorded = Vec::new();
+            for key in keys {
+                let Some(expires_at) = key.expires_at else {
+                    continue;
+                };
+                let kind = if expires_at <= now {
+                    EventKind::Expired
+                } else {
+                    EventKind::Expiring
+                };
+                if kind == EventKind::Expiring
+                    && q.scan_event_exists(&key.id, kind.as_str(), expires_at)?
+                {
+                    continue;
+                }
+                let id = record(q, kind, &key, now, &Extra::default())?;
+                if let Some(row) = q.event_by_id(&id)? {
+                    recorded.push(row);
+                }
+            }
+            Ok(recorded)
+        })
+    }
+
+    /// Makes a recorded event due again: every delivery to a destination in
+    /// the config that wants it is reset to pending with no attempts (a
+    /// destination added since gets one too). Deliver it afterwards.
+    pub fn replay_event(&mut self, id: &str) -> Result<EventInfo> {
+        self.authorize("events replay", Role::Admin)?;
+        let now = self.now();
+        let destinations = self.config().events.destinations.clone();
+        if destinations.is_empty() {
+            return Err(Error::conflict(
+                "no [[webhooks]] or [[hooks]] are configured; there is nowhere to send the event",
+                Some("add a [[webhooks]] or [[hooks]] entry to the config".to_owned()),
+            ));
+        }
+        self.store_mut().write(Durability::Normal, |q| {
+            let event = q
+                .event_by_id(id.trim())?
+                .ok_or_else(|| event_not_found(id))?;
+            let kind = EventKind::parse(&event.kind)?;
+            let wanted: Vec<&Destination> = destinations.iter().filter(|d| d.wants(kind)).collect();
+            if wanted.is_empty() {
+                return Err(Error::conflict(
+                    format!("no configured destination wants {} events", event.kind),
+                    Some("check the `events` filters of [[webhooks]] and [[hooks]]".to_owned()),
+                ));
+            }
+            let existing = q.deliveries_of(event.seq)?;
+            for d in wanted {
+                if existing
+                    .iter()
+                    .any(|e| e.destination == d.name && e.claimed_until.is_some_and(|c| c > now))
+                {
+                    // A run is sending it right now; leave that one be.
+                    continue;
+                }
+                q.put_delivery(&DeliveryRow {
+                    event_seq: event.seq,
+                    destination: d.name.clone(),
+                    state: DeliveryState::Pending,
+                    attempts: 0,
+                    interrupted: 0,
+                    next_at: now,
+                    claimed_until: None,
+                    last_attempt_at: None,
+                    last_error: None,
+                    delivered_at: None,
+                })?;
+            }
+            q.refresh_event_state(event.seq)?;
+            let event = q.event_by_seq(event.seq)?.unwrap_or(event);
+            let deliveries = q.deliveries_of(event.seq)?;
+            Ok(EventInfo { event, deliveries })
+        })
+    }
+}
+
+fn event_not_found(id: &str) -> Error {
+    Error::Invalid {
+        message: format!("no event has the id '{}'", crate::text::escape(id)),
+        hint: Some("`keyctl events list` shows the recorded events".to_owned()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::keyctl::NewKey;
+    use crate::scope::Scope;
+    use crate::store::{Access, Store};
+    use crate::time::{Clock, from_unix};
+
+    fn keyctl(dir: &std::path::Path, at: i64) -> Keyctl {
+        let store = Store::open(&dir.join("k.db"), Access::Write).unwrap();
+        Keyctl::new(
+            store,
+            Config::default(),
+            Clock::fixed(from_unix(at)),
+            "op".into(),
+        )
+    }
+
+    #[test]
+    fn type_names_parse_and_suggest() {
+        for k in EventKind::ALL {
+            assert_eq!(EventKind::parse(k.as_str()).unwrap(), k);
+        }
+        let e = EventKind::parse("revoked").unwrap_err();
+        assert_eq!(e.hint().unwrap(), "did you mean 'api_key.revoked'?");
+        assert!(EventKind::parse("key.revoked").is_err());
+    }
+
+    #[test]
+    fn lifecycle_changes_record_one_event_each_in_their_transaction() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut kc = keyctl(dir.path(), 1_000_000);
+        let scope = Scope::parse("invoices:read", &kc.config().catalog).unwrap();
+        let created = kc.create(NewKey::new("a", vec![scope])).unwrap();
+        let secret = created.secret.expose().to_owned();
+        kc.update(
+            &created.key.id,
+            &crate::KeyChanges {
+                name: Some("b".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let rotated = kc.rotate(&created.key.id, None).unwrap();
+        kc.revoke(&rotated.new.id, Some("done")).unwrap();
+        // Failed changes record nothing.
+        assert!(kc.revoke(&rotated.new.id, None).unwrap().already);
+        assert!(kc.rotate(&created.key.id, None).is_err());
+        let events = kc
+            .events(&EventFilter {
+                limit: 100,
+                ..Default::default()
+            })
+            .unwrap();
+        let kinds: Vec<&str> = events.iter().rev().map(|e| e.event.kind.as_str()).collect();
+        assert_eq!(
+            kinds,
+            [
+                "api_key.created",
+                "api_key.updated",
+                "api_key.rotated",
+                "api_key.revoked"
+            ]
+        );
+        for e in &events {
+            assert!(!e.event.payload.contains(&secret));
+            assert!(!e.event.payload.contains(rotated.secret.expose()));
+            let v: Value = serde_json::from_str(&e.event.payload).unwrap();
+            assert_eq!(v["id"], e.event.id.as_str());
+            assert_eq!(v["type"], e.event.kind.as_str());
+            assert_eq!(v["data"]["actor"], "op");
+            assert_eq!(e.event.state, EventState::New);
+        }
+        let rotated_event: Value = serde_json::from_str(&events[1].event.payload).unwrap();
+        assert_eq!(
+            rotated_event["data"]["new_key"]["id"],
+            rotated.new.id.as_str()
+        );
+        let updated: Value = serde_json::from_str(&events[2].event.payload).unwrap();
+        assert_eq!(updated["data"]["changes"]["name"]["to"], "b");
+    }
+
+    #[test]
+    fn scan_records_expiring_and_expired_once_per_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let day = 86_400;
+        let start = 1_000_000;
+        let mut kc = keyctl(dir.path(), start);
+        let scope = Scope::parse("invoices:read", &kc.config().catalog).unwrap();
+        let mut soon = NewKey::new("soon", vec![scope.clone()]);
+        soon.expires_at = Some(from_unix(start + 3 * day));
+        kc.create(soon).unwrap();
+        let mut later = NewKey::new("later", vec![scope.clone()]);
+        later.expires_at = Some(from_unix(start + 9 * day));
+        kc.create(later).unwrap();
+        kc.create(NewKey::new("never", vec![scope])).unwrap();
+        let mut seen = Vec::new();
+        for d in 0..=10 {
+            for _ in 0..2 {
+                let mut kc = keyctl(dir.path(), start + d * day);
+                for e in kc.scan_events().unwrap() {
+                    let v: Value = serde_json::from_str(&e.payload).unwrap();
+                    seen.push((
+                        d,
+                        e.kind,
+                        v["data"]["key"]["name"].as_str().unwrap().to_owned(),
+                    ));
+                }
+            }
+        }
+        let seen: Vec<(i64, &str, &str)> = seen
+            .iter()
+            .map(|(d, k, n)| (*d, k.as_str(), n.as_str()))
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                (0, "api_key.expiring", "soon"),
+                (2, "api_key.expiring", "later"),
+                (3, "api_key.expired", "soon"),
+                (9, "api_key.expired", "later"),
+            ]
+        );
+    }
+}
