@@ -23,7 +23,8 @@ fn main() {
     let db = args.next().expect("usage: floor_ingest DB FILE");
     let file = args.next().expect("usage: floor_ingest DB FILE");
     let conn = Connection::open(&db).expect("open");
-    conn.execute_batch("PRAGMA synchronous = NORMAL").expect("sync");
+    conn.execute_batch("PRAGMA synchronous = NORMAL")
+        .expect("sync");
     let reader = std::io::BufReader::new(std::fs::File::open(file).expect("file"));
     let mut n = 0u64;
     conn.execute_batch("BEGIN IMMEDIATE").expect("begin");
@@ -35,11 +36,21 @@ fn main() {
              source) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'ingest')",
         )
         .expect("prepare")
-        .execute(params![l.key, l.ts, l.method, l.path, l.status, l.duration_ms, l.ip, l.user_agent])
+        .execute(params![
+            l.key,
+            l.ts,
+            l.method,
+            l.path,
+            l.status,
+            l.duration_ms,
+            l.ip,
+            l.user_agent
+        ])
         .expect("insert");
         n += 1;
-        if n % 1000 == 0 {
-            conn.execute_batch("COMMIT; BEGIN IMMEDIATE").expect("commit");
+        if n.is_multiple_of(1000) {
+            conn.execute_batch("COMMIT; BEGIN IMMEDIATE")
+                .expect("commit");
         }
     }
     conn.execute_batch("COMMIT").expect("commit");

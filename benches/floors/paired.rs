@@ -19,8 +19,14 @@ struct Sample {
 }
 
 fn run(cmd: &str, stdin: Option<&str>, n: u64) -> Sample {
-    let offset: u64 = std::env::var("PAIRED_OFFSET").ok().and_then(|v| v.parse().ok()).unwrap_or(0);
-    let stride: u64 = std::env::var("PAIRED_STRIDE").ok().and_then(|v| v.parse().ok()).unwrap_or(1);
+    let offset: u64 = std::env::var("PAIRED_OFFSET")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    let stride: u64 = std::env::var("PAIRED_STRIDE")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1);
     let cmd = cmd.replace("{i}", &format!("{:010}", offset + stride * n));
     let mut parts = cmd.split_whitespace();
     let program = parts.next().expect("empty command");
