@@ -140,24 +140,44 @@ impl SqliteStore {
         })
     }
 
+    /// Switches a new database to WAL. The switch needs an exclusive lock
+    /// and SQLite answers "busy" at once, without its busy handler, when
+    /// another process holds the file (many processes opening a new database
+    /// together): so retry, for as long as the busy timeout, until this
+    /// process switches it or sees that another one has.
     fn ensure_wal(&self) -> Result<()> {
-        let mode: String = self
-            .conn
-            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
-            .map_err(|e| db_error(&self.path, &e))?;
-        if !mode.eq_ignore_ascii_case("wal") {
-            let mode: String = self
+        let started = std::time::Instant::now();
+        let mut pause = Duration::from_millis(1);
+        loop {
+            let attempt = self
                 .conn
-                .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
-                .map_err(|e| db_error(&self.path, &e))?;
-            if !mode.eq_ignore_ascii_case("wal") {
-                return Err(Error::Database {
-                    path: self.path.clone(),
-                    message: format!("cannot switch to WAL mode (journal mode is {mode})"),
+                .query_row("PRAGMA journal_mode", [], |r| r.get::<_, String>(0))
+                .and_then(|mode| {
+                    if mode.eq_ignore_ascii_case("wal") {
+                        Ok(mode)
+                    } else {
+                        self.conn
+                            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0))
+                    }
                 });
+            match attempt {
+                Ok(mode) if mode.eq_ignore_ascii_case("wal") => return Ok(()),
+                Ok(mode) => {
+                    return Err(Error::Database {
+                        path: self.path.clone(),
+                        message: format!("cannot switch to WAL mode (journal mode is {mode})"),
+                    });
+                }
+                Err(e)
+                    if e.sqlite_error_code() == Some(ErrorCode::DatabaseBusy)
+                        && started.elapsed() < BUSY_TIMEOUT =>
+                {
+                    std::thread::sleep(pause);
+                    pause = (pause * 2).min(Duration::from_millis(50));
+                }
+                Err(e) => return Err(db_error(&self.path, &e)),
             }
         }
-        Ok(())
     }
 
     /// Applies the missing migrations in one write transaction. The identity
