@@ -148,11 +148,18 @@ impl Keyctl {
         })
     }
 
-    /// Per-key totals over a window, busiest first.
+    /// Per-key totals over a window, busiest first (then by key id).
     pub fn usage_all(&mut self, window: Window) -> Result<Vec<KeyTotals>> {
         self.authorize("usage", Role::Member)?;
         let (from, to) = window.days();
-        self.store_mut().read(|q| q.totals_by_key(from, to))
+        let mut totals = self.store_mut().read(|q| q.totals_by_key(from, to))?;
+        // Busiest first, then by id: the same order on every backend.
+        totals.sort_unstable_by(|a, b| {
+            b.requests
+                .cmp(&a.requests)
+                .then_with(|| a.key_id.cmp(&b.key_id))
+        });
+        Ok(totals)
     }
 
     /// Imports request records (JSON Lines) from a gateway log in one

@@ -141,11 +141,17 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    let matches = match Cli::command().try_get_matches_from(args) {
-        Ok(m) => m,
-        Err(e) => return clap_exit(&e),
-    };
-    let cli = match Cli::from_arg_matches(&matches) {
+    let mut command = Cli::command();
+    let parsed = command.try_get_matches_from_mut(args).and_then(|matches| {
+        let cli = Cli::from_arg_matches(&matches);
+        // The parsed values are owned by `cli`; freeing clap's tree of
+        // every command and argument is a fifth of a short command's
+        // instructions, and the process is about to end anyway.
+        std::mem::forget(matches);
+        cli
+    });
+    std::mem::forget(command);
+    let cli = match parsed {
         Ok(c) => c,
         Err(e) => return clap_exit(&e),
     };

@@ -350,7 +350,8 @@ pub trait Queries {
         limit: usize,
     ) -> Result<Vec<RequestRecord>>;
     /// Per-key totals over days `from..=to`, for every key with requests,
-    /// busiest first.
+    /// in any order (the caller sorts: sorting a million rows in memory is
+    /// several times cheaper than SQLite's sorter).
     fn totals_by_key(&mut self, from_day: i64, to_day: i64) -> Result<Vec<KeyTotals>>;
     /// The sequence number and hash of the last audit entry.
     fn audit_tail(&mut self) -> Result<Option<(i64, String)>>;

@@ -950,18 +950,29 @@ impl Queries for SqliteTx<'_> {
         to_day: i64,
         limit: usize,
     ) -> Result<Vec<(String, u64)>> {
+        // Summed here rather than with GROUP BY: SQLite would sort every row
+        // of the window by its text, and a busy key has one row per endpoint
+        // and day. The rows come from the primary key, already in range.
         let mut stmt = self.tx.prepare_cached(
-            "SELECT endpoint, sum(count) AS n FROM usage_endpoints \
-             WHERE key_id = ?1 AND day BETWEEN ?2 AND ?3 \
-             GROUP BY endpoint ORDER BY n DESC, endpoint LIMIT ?4",
+            "SELECT endpoint, count FROM usage_endpoints \
+             WHERE key_id = ?1 AND day BETWEEN ?2 AND ?3",
         )?;
-        let rows = stmt
-            .query_map(
-                params![key_id, from_day, to_day, to_i64(limit as u64)],
-                |r| Ok((r.get(0)?, u64::try_from(r.get::<_, i64>(1)?).unwrap_or(0))),
-            )?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(rows)
+        let mut sums: std::collections::HashMap<String, u64> = std::collections::HashMap::new();
+        let mut rows = stmt.query(params![key_id, from_day, to_day])?;
+        while let Some(row) = rows.next()? {
+            let n = u64::try_from(row.get::<_, i64>(1)?).unwrap_or(0);
+            let endpoint = row.get_ref(0)?.as_str().map_err(conversion)?;
+            match sums.get_mut(endpoint) {
+                Some(total) => *total += n,
+                None => {
+                    sums.insert(endpoint.to_owned(), n);
+                }
+            }
+        }
+        let mut top: Vec<(String, u64)> = sums.into_iter().collect();
+        top.sort_unstable_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        top.truncate(limit);
+        Ok(top)
     }
 
     fn recent_requests(
@@ -995,7 +1006,7 @@ impl Queries for SqliteTx<'_> {
              (SELECT key_id, sum(count) AS n, \
                      sum(CASE WHEN status >= 400 THEN count ELSE 0 END) AS errors \
               FROM usage_daily WHERE day BETWEEN ?1 AND ?2 GROUP BY key_id) AS t \
-             JOIN keys AS k ON k.id = t.key_id ORDER BY t.n DESC, k.created_at, k.seq",
+             JOIN keys AS k ON k.id = t.key_id",
         )?;
         let rows = stmt
             .query_map(params![from_day, to_day], |r| {
