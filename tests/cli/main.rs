@@ -12,6 +12,7 @@ mod errors;
 mod generated;
 mod interactive;
 mod list;
+mod reliability;
 mod revoke;
 mod rotate;
 mod scopes;
