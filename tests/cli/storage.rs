@@ -15,21 +15,6 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
 }
 
-#[cfg(unix)]
-#[test]
-fn the_database_is_private() {
-    use std::os::unix::fs::PermissionsExt;
-    let s = Sandbox::new();
-    s.create("k", &[]);
-    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
-    assert_eq!(mode(&s.db()), 0o600);
-    assert_eq!(mode(&s.home().join(".local/share/keyctl")), 0o700);
-    let wal = std::path::PathBuf::from(format!("{}-wal", s.db().display()));
-    if wal.exists() {
-        assert_eq!(mode(&wal), 0o600);
-    }
-}
-
 #[test]
 fn newer_and_foreign_files_are_refused_untouched() {
     let s = Sandbox::new();

@@ -21,3 +21,5 @@
 //! | 14 | state machine against a model | `state_machine` |
 
 mod at_rest;
+mod locking;
+mod modes;
