@@ -92,39 +92,6 @@ fn forty_concurrent_creates_all_succeed() {
 }
 
 #[test]
-fn concurrent_first_opens_migrate_once() {
-    let s = Sandbox::new();
-    let children: Vec<_> = (0..16)
-        .map(|i| {
-            s.command(&[
-                "create",
-                "--name",
-                &format!("c{i}"),
-                "--scope",
-                "invoices:read",
-                "-q",
-            ])
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap()
-        })
-        .collect();
-    for child in children {
-        let out = child.wait_with_output().unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-    let list: serde_json::Value =
-        serde_json::from_str(&s.ok(&["list", "--format", "json"])).unwrap();
-    assert_eq!(list.as_array().unwrap().len(), 16);
-}
-
-#[test]
 fn secrets_are_refused_or_stripped_wherever_text_is_stored() {
     let mut s = Sandbox::new();
     let (id, secret) = s.create("k", &[]);

@@ -23,3 +23,4 @@
 mod at_rest;
 mod locking;
 mod modes;
+mod races;
