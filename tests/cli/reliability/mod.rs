@@ -21,6 +21,7 @@
 //! | 14 | state machine against a model | `state_machine` |
 
 mod at_rest;
+mod crash;
 mod locking;
 mod modes;
 mod races;
