@@ -52,17 +52,19 @@ pub fn escape(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// Escapes the C1 range in serialized JSON, which `serde_json` leaves raw
-/// (C0 controls are already escaped by JSON itself). These characters can
-/// only occur inside JSON strings, so a plain replacement is exact.
+/// Escapes DEL and the C1 range in serialized JSON, which `serde_json`
+/// leaves raw (C0 controls are already escaped by JSON itself). These
+/// characters can only occur inside JSON strings, so a plain replacement is
+/// exact.
 #[must_use]
 pub fn escape_json_c1(json: String) -> String {
-    if !json.chars().any(|c| ('\u{80}'..='\u{9f}').contains(&c)) {
+    let raw = |c: char| ('\u{7f}'..='\u{9f}').contains(&c);
+    if !json.chars().any(raw) {
         return json;
     }
     let mut out = String::with_capacity(json.len() + 16);
     for c in json.chars() {
-        if ('\u{80}'..='\u{9f}').contains(&c) {
+        if raw(c) {
             out.push_str(&format!("\\u{:04x}", u32::from(c)));
         } else {
             out.push(c);
@@ -288,9 +290,9 @@ mod tests {
     }
 
     #[test]
-    fn json_c1_is_escaped() {
-        let json = serde_json::to_string("x\u{9b}y\u{1b}").unwrap();
-        assert_eq!(escape_json_c1(json), "\"x\\u009by\\u001b\"");
+    fn json_c1_and_del_are_escaped() {
+        let json = serde_json::to_string("x\u{9b}y\u{1b}\u{7f}").unwrap();
+        assert_eq!(escape_json_c1(json), "\"x\\u009by\\u001b\\u007f\"");
     }
 
     #[test]
