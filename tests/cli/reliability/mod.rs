@@ -25,3 +25,4 @@ mod crash;
 mod locking;
 mod modes;
 mod races;
+mod terminal;
