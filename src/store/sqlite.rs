@@ -362,7 +362,14 @@ fn db_error(path: &Path, e: &rusqlite::Error) -> Error {
         Some(ErrorCode::DatabaseCorrupt) => "the database is corrupt".to_owned(),
         Some(ErrorCode::DiskFull) => "the disk is full; nothing was written".to_owned(),
         Some(ErrorCode::ReadOnly) => "the database is read-only; nothing was written".to_owned(),
-        Some(ErrorCode::CannotOpen) => "cannot open the database file".to_owned(),
+        Some(ErrorCode::CannotOpen) => "cannot open the database file; keyctl needs to read and \
+            write it and to create its -wal and -shm files in the same folder"
+            .to_owned(),
+        Some(ErrorCode::SystemIoFailure) => {
+            "disk I/O error on the database or its -wal or -shm file (is the disk full?); \
+             nothing was changed"
+                .to_owned()
+        }
         Some(ErrorCode::PermissionDenied) => "permission denied".to_owned(),
         _ => e.to_string(),
     };
