@@ -22,6 +22,7 @@
 
 mod at_rest;
 mod crash;
+mod hostile_files;
 mod locking;
 mod modes;
 mod races;
