@@ -25,5 +25,7 @@ mod crash;
 mod hostile_files;
 mod locking;
 mod modes;
+mod parsers;
 mod races;
+mod state_machine;
 mod terminal;
