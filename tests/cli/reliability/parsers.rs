@@ -11,7 +11,10 @@ use proptest::prelude::*;
 #[path = "../../../fuzz/checks.rs"]
 mod checks;
 
-const TARGETS: [(&str, fn(&[u8])); 5] = [
+/// A fuzz target's checks.
+type Check = fn(&[u8]);
+
+const TARGETS: [(&str, Check); 5] = [
     ("secret", checks::secret),
     ("scope", checks::scope),
     ("time", checks::time),

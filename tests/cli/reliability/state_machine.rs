@@ -209,13 +209,15 @@ fn run_case(ops: &[Op], max_keys: Option<u64>) -> std::result::Result<(), TestCa
         tempfile::tempdir().unwrap()
     };
     let path = dir.path().join("model.db");
-    let mut config = Config::default();
-    config.plan = max_keys.map(|max| Plan {
-        name: "small".into(),
-        max_keys: Some(max),
-        monthly_calls: None,
-        rate_limit: None,
-    });
+    let config = Config {
+        plan: max_keys.map(|max| Plan {
+            name: "small".into(),
+            max_keys: Some(max),
+            monthly_calls: None,
+            rate_limit: None,
+        }),
+        ..Config::default()
+    };
     let mut m = Model {
         now: START,
         max_keys,
