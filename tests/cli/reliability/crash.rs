@@ -279,7 +279,7 @@ fn killed_writers_lose_nothing_and_leave_nothing_half_done() {
                     let path = logs.join(&m);
                     write_log(&path, &seed_id, &m, lines);
                     let child = spawn(&s, &["ingest", path.to_str().unwrap()], None);
-                    (child, None, Some(m), ingest_time + ingest_time / 4)
+                    (child, None, Some(m), ingest_time * 2)
                 }
             };
             let delay = Duration::from_micros(dice.below(window.as_micros() as u64));
