@@ -4,7 +4,7 @@
 # size; this script runs them at the sizes the README quotes, on a release
 # build, then fuzzes every parser.
 #
-#   tests/reliability/run.sh            everything (about 40 minutes on 2 cores)
+#   tests/reliability/run.sh            everything (about an hour on 2 cores)
 #   tests/reliability/run.sh tests      the long tests only
 #   tests/reliability/run.sh fuzz       the fuzzers only
 #
