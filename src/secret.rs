@@ -401,6 +401,95 @@ mod tests {
         }
     }
 
+    /// The long runs of `tests/reliability/run.sh` set this; the default
+    /// run checks a smaller sample of the same property.
+    fn full_scale() -> bool {
+        std::env::var_os("KEYCTL_RELIABILITY_FULL").is_some_and(|v| v == "1")
+    }
+
+    #[test]
+    fn generated_secrets_are_distinct_and_well_formed() {
+        let n = if full_scale() { 1_000_000 } else { 200_000 };
+        let prefix = KeyPrefix::default();
+        let mut seen = std::collections::HashSet::with_capacity(n);
+        for i in 0..n {
+            let env = Environment::ALL[i % 2];
+            let s = Secret::generate(&prefix, env).unwrap();
+            let text = s.expose();
+            let head = format!("sk_{env}_");
+            assert!(text.starts_with(&head), "{i}: layout");
+            let rest = &text.as_bytes()[head.len()..];
+            assert_eq!(rest.len(), RANDOM_LEN + CHECKSUM_LEN, "{i}: length");
+            assert!(rest.iter().all(|b| BASE62.contains(b)), "{i}: alphabet");
+            let body = &text.as_bytes()[..text.len() - CHECKSUM_LEN];
+            assert_eq!(
+                &text.as_bytes()[body.len()..],
+                &encode_checksum(crc32fast::hash(body)),
+                "{i}: checksum"
+            );
+            assert_eq!(Secret::parse(text).as_ref(), Ok(&s), "{i}: parse");
+            // The random part alone must be unique: 190 bits leave no room
+            // for a collision in any sample a test can draw.
+            let mut random = [0u8; RANDOM_LEN];
+            random.copy_from_slice(&rest[..RANDOM_LEN]);
+            assert!(seen.insert(random), "duplicate secret after {i}");
+        }
+        assert_eq!(seen.len(), n);
+    }
+
+    /// A valid secret built from parts a property test chose.
+    fn assemble(prefix: &str, env: Environment, random: &[u8]) -> String {
+        let mut text = format!("{prefix}_{env}_");
+        text.extend(
+            random
+                .iter()
+                .map(|&b| char::from(BASE62[usize::from(b) % 62])),
+        );
+        let checksum = encode_checksum(crc32fast::hash(text.as_bytes()));
+        text.extend(checksum.iter().map(|&b| char::from(b)));
+        text
+    }
+
+    /// What a single character may be replaced by: the whole alphabet, the
+    /// separators, and characters outside it (multi-byte ones included).
+    const REPLACEMENTS: &str =
+        "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_- .+/=\0é\u{9b}\u{1b}";
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: if full_scale() { 100_000 } else { 300 },
+            failure_persistence: None,
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+
+        /// Every single-character change of a valid secret is rejected.
+        #[test]
+        fn every_single_character_change_is_malformed(
+            prefix in "[a-z][a-z0-9]{1,9}",
+            live in proptest::bool::ANY,
+            random in proptest::collection::vec(0u8..62, RANDOM_LEN),
+        ) {
+            let env = if live { Environment::Live } else { Environment::Test };
+            let text = assemble(&prefix, env, &random);
+            proptest::prop_assert!(Secret::parse(&text).is_ok());
+            let chars: Vec<char> = text.chars().collect();
+            for i in 0..chars.len() {
+                for c in REPLACEMENTS.chars() {
+                    if c == chars[i] {
+                        continue;
+                    }
+                    let mut changed = chars.clone();
+                    changed[i] = c;
+                    let changed: String = changed.into_iter().collect();
+                    proptest::prop_assert!(
+                        Secret::parse(&changed).is_err(),
+                        "accepted {:?} at {} of {}", c, i, text
+                    );
+                }
+            }
+        }
+    }
+
     #[test]
     fn base62_sampling_covers_the_alphabet() {
         let mut buf = [0u8; 4096];

@@ -52,17 +52,19 @@ pub fn escape(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// Escapes the C1 range in serialized JSON, which `serde_json` leaves raw
-/// (C0 controls are already escaped by JSON itself). These characters can
-/// only occur inside JSON strings, so a plain replacement is exact.
+/// Escapes DEL and the C1 range in serialized JSON, which `serde_json`
+/// leaves raw (C0 controls are already escaped by JSON itself). These
+/// characters can only occur inside JSON strings, so a plain replacement is
+/// exact.
 #[must_use]
 pub fn escape_json_c1(json: String) -> String {
-    if !json.chars().any(|c| ('\u{80}'..='\u{9f}').contains(&c)) {
+    let raw = |c: char| ('\u{7f}'..='\u{9f}').contains(&c);
+    if !json.chars().any(raw) {
         return json;
     }
     let mut out = String::with_capacity(json.len() + 16);
     for c in json.chars() {
-        if ('\u{80}'..='\u{9f}').contains(&c) {
+        if raw(c) {
             out.push_str(&format!("\\u{:04x}", u32::from(c)));
         } else {
             out.push(c);
@@ -83,15 +85,18 @@ pub fn redact_secrets(s: &str) -> Cow<'_, str> {
     while let Some(pos) = find_env_marker(&bytes[i..]) {
         let at = i + pos; // index of the '_' before live/test
         let random_at = at + 6;
+        // A prefix is at most 10 characters: what runs on before them (the
+        // end of another secret, a word) is not part of this one.
         let prefix_start = bytes[..at]
             .iter()
             .rposition(|b| !(b.is_ascii_lowercase() || b.is_ascii_digit()))
-            .map_or(0, |p| p + 1);
+            .map_or(0, |p| p + 1)
+            .max(at.saturating_sub(10));
         let tail = bytes[random_at..]
             .iter()
             .take_while(|b| b.is_ascii_alphanumeric())
             .count();
-        let plausible = (2..=10).contains(&(at - prefix_start)) && tail >= 12;
+        let plausible = at - prefix_start >= 2 && tail >= 12;
         if plausible {
             let keep = random_at + crate::secret::DISPLAY_RANDOM_LEN.min(tail);
             let o = out.get_or_insert_with(|| String::with_capacity(s.len()));
@@ -125,15 +130,23 @@ fn secret_ranges(s: &str) -> Vec<std::ops::Range<usize>> {
     while let Some(pos) = find_env_marker(&bytes[i..]) {
         let at = i + pos;
         let random_at = at + 6;
-        let start = bytes[..at]
+        let run_start = bytes[..at]
             .iter()
             .rposition(|b| !(b.is_ascii_lowercase() || b.is_ascii_digit()))
             .map_or(0, |p| p + 1);
         let end = random_at + len;
-        if end <= bytes.len()
-            && bytes[random_at..end].iter().all(u8::is_ascii_alphanumeric)
-            && crate::secret::Secret::parse(&s[start..end]).is_ok()
-        {
+        // The prefix is 2-10 of the characters just before the marker; the
+        // run may be longer (a secret right after another, or after a
+        // word), so every possible start is tried. The checksum covers the
+        // prefix, so only the real one parses.
+        let start =
+            if end <= bytes.len() && bytes[random_at..end].iter().all(u8::is_ascii_alphanumeric) {
+                (run_start.max(at.saturating_sub(10))..at.saturating_sub(1))
+                    .find(|&st| crate::secret::Secret::parse(&s[st..end]).is_ok())
+            } else {
+                None
+            };
+        if let Some(start) = start {
             found.push(start..end);
             i = end;
         } else {
@@ -288,9 +301,9 @@ mod tests {
     }
 
     #[test]
-    fn json_c1_is_escaped() {
-        let json = serde_json::to_string("x\u{9b}y\u{1b}").unwrap();
-        assert_eq!(escape_json_c1(json), "\"x\\u009by\\u001b\"");
+    fn json_c1_and_del_are_escaped() {
+        let json = serde_json::to_string("x\u{9b}y\u{1b}\u{7f}").unwrap();
+        assert_eq!(escape_json_c1(json), "\"x\\u009by\\u001b\\u007f\"");
     }
 
     #[test]
@@ -334,6 +347,30 @@ mod tests {
         assert!(validate_description(&format!("see {}", secret.expose())).is_err());
         assert!(parse_meta(&format!("k={}", secret.expose())).is_err());
         assert!(validate_name(lookalike).is_ok());
+    }
+
+    #[test]
+    fn secrets_run_together_are_all_found() {
+        let make = |env| {
+            crate::secret::Secret::generate(&crate::secret::KeyPrefix::default(), env).unwrap()
+        };
+        let (a, b) = (
+            make(crate::secret::Environment::Live),
+            make(crate::secret::Environment::Test),
+        );
+        for text in [
+            format!("{}{}", a.expose(), b.expose()),
+            format!("tokenprefixed{}", a.expose()),
+            format!("x{}y{}", a.expose(), b.expose()),
+        ] {
+            let stripped = strip_secrets(&text);
+            assert!(!contains_secret(&stripped), "{text} -> {stripped}");
+            assert!(!stripped.contains(&a.expose()[16..]), "{stripped}");
+            let redacted = redact_secrets(&text);
+            assert!(!contains_secret(&redacted), "{text} -> {redacted}");
+            assert!(!redacted.contains(&a.expose()[16..]), "{redacted}");
+        }
+        assert!(validate_name(&format!("x{}", a.expose())).is_err());
     }
 
     #[test]

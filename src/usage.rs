@@ -295,6 +295,18 @@ fn kind(v: &Value) -> &'static str {
     }
 }
 
+/// Parses one line of a gateway log as `ingest` does (`line` numbers it in
+/// errors), without touching a store: `resolve` maps the `key` field (an id
+/// or a displayed prefix) to a key id, or to `None` for no such key. For a
+/// service that checks its log lines before handing them over.
+pub fn parse_request_line(
+    text: &str,
+    line: u64,
+    resolve: &mut dyn FnMut(&str) -> Result<Option<String>>,
+) -> Result<RequestRecord> {
+    parse_line(text.trim(), line, resolve, None)
+}
+
 /// Parses one JSON Lines record; `resolve` maps a key id or prefix to an id.
 fn parse_line(
     text: &str,

@@ -87,6 +87,10 @@ impl SqliteStore {
         };
         store.configure()?;
         let state = store.identify()?;
+        if state == Identity::Fresh {
+            store.check_fresh()?;
+        }
+        store.check_length()?;
         if state != Identity::Current {
             store.ensure_wal()?;
             store.migrate()?;
@@ -138,6 +142,83 @@ impl SqliteStore {
                 message,
             },
         })
+    }
+
+    /// Refuses a file that SQLite reads as an empty database but that is not
+    /// one: a few stray bytes with no SQLite header. keyctl would otherwise
+    /// write a new database over them. (A file that another keyctl is
+    /// initialising already starts with the header: SQLite writes it whole,
+    /// under a lock that the identification above waited for.)
+    fn check_fresh(&self) -> Result<()> {
+        use std::io::Read;
+        const MAGIC: &[u8; 16] = b"SQLite format 3\0";
+        let mut head = Vec::with_capacity(100);
+        fs::File::open(&self.path)
+            .and_then(|f| f.take(100).read_to_end(&mut head))
+            .map_err(|source| Error::Io {
+                path: self.path.clone(),
+                source,
+            })?;
+        if head.is_empty() || (head.len() == 100 && head.starts_with(MAGIC)) {
+            return Ok(());
+        }
+        Err(Error::Database {
+            path: self.path.clone(),
+            message: "is not a keyctl database (not an SQLite file); it was left untouched"
+                .to_owned(),
+        })
+    }
+
+    /// Refuses a file cut short: one whose length is not a whole number of
+    /// pages, or shorter than the pages its header counts. SQLite reads the
+    /// missing part as zeros and would write on into the damaged file.
+    ///
+    /// The file alone tells only when no log holds frames beyond it, so the
+    /// check is made inside a read transaction (no checkpoint can then move
+    /// frames into the file) and skipped when the `-wal` holds a frame: a
+    /// crash mid-checkpoint leaves a short file that SQLite repairs from
+    /// the log.
+    fn check_length(&mut self) -> Result<()> {
+        let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Deferred)
+            .map_err(|e| db_error(&path, &e))?;
+        let (pages, page_size): (i64, i64) = tx
+            .query_row(
+                "SELECT (SELECT page_count FROM pragma_page_count), \
+                        (SELECT page_size FROM pragma_page_size)",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .map_err(|e| db_error(&path, &e))?;
+        let mut wal = path.clone().into_os_string();
+        wal.push("-wal");
+        let wal_len = fs::metadata(&wal).map_or(0, |m| m.len());
+        // A WAL header is 32 bytes; each frame a 24-byte header and a page.
+        let wal_has_frames = page_size > 0 && wal_len >= 32 + 24 + page_size.unsigned_abs();
+        let len = fs::metadata(&path)
+            .map_err(|source| Error::Io {
+                path: path.clone(),
+                source,
+            })?
+            .len();
+        drop(tx);
+        let expected = pages
+            .unsigned_abs()
+            .saturating_mul(page_size.unsigned_abs());
+        if !wal_has_frames
+            && page_size > 0
+            && (len % page_size.unsigned_abs() != 0 || len < expected)
+        {
+            return Err(Error::Database {
+                path,
+                message: format!(
+                    "is damaged: the file is {len} bytes but its header counts {pages} pages of {page_size} bytes (was it truncated?); it was left untouched"
+                ),
+            });
+        }
+        Ok(())
     }
 
     /// Switches a new database to WAL. The switch needs an exclusive lock
@@ -308,7 +389,14 @@ fn db_error(path: &Path, e: &rusqlite::Error) -> Error {
         Some(ErrorCode::DatabaseCorrupt) => "the database is corrupt".to_owned(),
         Some(ErrorCode::DiskFull) => "the disk is full; nothing was written".to_owned(),
         Some(ErrorCode::ReadOnly) => "the database is read-only; nothing was written".to_owned(),
-        Some(ErrorCode::CannotOpen) => "cannot open the database file".to_owned(),
+        Some(ErrorCode::CannotOpen) => "cannot open the database file; keyctl needs to read and \
+            write it and to create its -wal and -shm files in the same folder"
+            .to_owned(),
+        Some(ErrorCode::SystemIoFailure) => {
+            "disk I/O error on the database or its -wal or -shm file (is the disk full?); \
+             nothing was changed"
+                .to_owned()
+        }
         Some(ErrorCode::PermissionDenied) => "permission denied".to_owned(),
         _ => e.to_string(),
     };
@@ -1434,6 +1522,36 @@ mod tests {
         }
         let bytes = fs::read(&path).unwrap();
         refused_untouched(&bytes, "not a keyctl one");
+    }
+
+    #[test]
+    fn stray_bytes_are_refused_untouched() {
+        for bytes in [&b"x"[..], b"\0", b"SQLite format 3\0 but short"] {
+            refused_untouched(bytes, "not an SQLite file");
+        }
+    }
+
+    #[test]
+    fn a_truncated_file_is_refused_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("full.db");
+        {
+            let conn = Connection::open(&path).unwrap();
+            apply_migrations(&conn, 0, latest_version()).unwrap();
+            conn.execute_batch(
+                "INSERT INTO limit_counters VALUES ('a', 'b', 0, 0); \
+                 CREATE TABLE padding (x); INSERT INTO padding VALUES (zeroblob(50000));",
+            )
+            .unwrap();
+        }
+        let bytes = fs::read(&path).unwrap();
+        // Cut mid-page: SQLite would read zeros and write on. Cut at a page
+        // boundary: refused whichever check sees it first.
+        for cut in [bytes.len() - 1, bytes.len() - 100] {
+            refused_untouched(&bytes[..cut], "was it truncated?");
+        }
+        refused_untouched(&bytes[..bytes.len() - 4096], "");
+        refused_untouched(&bytes[..4096], "");
     }
 
     #[test]

@@ -290,35 +290,97 @@ fn the_chain_survives_a_thousand_events_and_catches_tampering() {
     assert_eq!(s.run(&["audit", "verify", "--head", "xyz"]).code, 1);
 }
 
+/// Every row of every table, for comparing a whole database before and after.
+fn dump(s: &Sandbox) -> String {
+    let c = db(s);
+    let tables: Vec<String> = {
+        let mut stmt = c
+            .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
+            .unwrap();
+        stmt.query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    let mut out = String::new();
+    for t in tables {
+        let mut stmt = c.prepare(&format!("SELECT * FROM \"{t}\"")).unwrap();
+        let n = stmt.column_count();
+        let mut rows = stmt.query([]).unwrap();
+        while let Some(row) = rows.next().unwrap() {
+            let cells: Vec<String> = (0..n)
+                .map(|i| format!("{:?}", row.get_ref(i).unwrap()))
+                .collect();
+            out.push_str(&format!("{t}: {}\n", cells.join(" | ")));
+        }
+    }
+    out
+}
+
+/// Item 10 of the reliability issue: when the audit insert fails, the
+/// change it describes is rolled back and the command exits 1: every
+/// lifecycle change, every refused verification, an ingest, and an
+/// operator's refused command.
 #[test]
 fn a_failed_audit_write_rolls_the_change_back() {
-    let s = Sandbox::new();
-    let (id, _) = s.create("k", &[]);
+    let mut s = Sandbox::new();
+    let (id, secret) = s.create("k", &[]);
+    let (test_id, test_secret) = s.create("t", &["--env", "test"]);
     db(&s)
         .execute_batch(
             "CREATE TRIGGER no_audit BEFORE INSERT ON audit_events \
              BEGIN SELECT RAISE(ABORT, 'audit store unavailable'); END;",
         )
         .unwrap();
-    let before = s.ok(&["list", "--status", "all", "--format", "json"]);
-    for args in [
-        &["revoke", &id, "--yes"][..],
-        &["update", &id, "--name", "renamed"],
-        &["rotate", &id, "--yes"],
-        &["create", "--name", "new", "--scope", "invoices:read"],
-    ] {
-        let run = s.run(args);
+    let before = dump(&s);
+    let log = format!("{{\"key\":\"{id}\",\"ts\":1795000000,\"status\":200}}\n");
+    let cases: Vec<(Vec<&str>, Option<String>)> = vec![
+        (vec!["revoke", &id, "--yes"], None),
+        (vec!["update", &id, "--name", "renamed"], None),
+        (vec!["rotate", &id, "--yes"], None),
+        (vec!["rotate", &id, "--yes", "--grace", "1d"], None),
+        (
+            vec!["create", "--name", "new", "--scope", "invoices:read"],
+            None,
+        ),
+        (vec!["verify"], Some("sk_live_malformed\n".to_owned())),
+        (
+            vec!["verify", "--env", "live"],
+            Some(format!("{test_secret}\n")),
+        ),
+        (
+            vec!["verify", "--scope", "invoices:admin"],
+            Some(format!("{secret}\n")),
+        ),
+        (vec!["ingest", "-"], Some(log)),
+    ];
+    for (args, input) in &cases {
+        let run = s.run_with_stdin(args, input.as_deref());
         assert_eq!(run.code, 1, "{args:?}: {}", run.stdout);
         assert!(
             run.stderr.contains("audit store unavailable"),
             "{}",
             run.stderr
         );
+        assert_eq!(before, dump(&s), "{args:?} changed the database");
     }
-    assert_eq!(
-        before,
-        s.ok(&["list", "--status", "all", "--format", "json"])
+    // A command the operator's role forbids is refused all the same, and
+    // records nothing either.
+    s.config("[roles]\nalice = \"owner\"\nbob = \"member\"\n");
+    s.set("KEYCTL_ACTOR", "bob");
+    let run = s.run(&["revoke", &test_id, "--yes"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("audit store unavailable"),
+        "{}",
+        run.stderr
     );
+    assert_eq!(before, dump(&s));
+    // A valid verification writes no event (its request row is its trail
+    // entry), so it goes through.
+    s.set("KEYCTL_ACTOR", "alice");
+    let run = s.run_with_stdin(&["verify", "-q"], Some(&format!("{secret}\n")));
+    assert_eq!(run.stdout, "VALID\n", "{}", run.stderr);
 }
 
 #[test]

@@ -13,6 +13,7 @@ mod events;
 mod generated;
 mod interactive;
 mod list;
+mod reliability;
 mod revoke;
 mod rotate;
 mod scopes;

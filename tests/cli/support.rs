@@ -282,3 +282,97 @@ impl Redactor {
         .into_owned()
     }
 }
+
+/// Whether the long runs of `tests/reliability/run.sh` are wanted. The
+/// default `cargo test` runs every reliability property at a smaller size
+/// that can still fail; the script sets `KEYCTL_RELIABILITY_FULL=1` for the
+/// sizes the closing figures quote.
+pub fn full_scale() -> bool {
+    std::env::var_os("KEYCTL_RELIABILITY_FULL").is_some_and(|v| v == "1")
+}
+
+/// `default` in the normal run, `full` in the long one.
+pub fn scaled(default: usize, full: usize) -> usize {
+    if full_scale() { full } else { default }
+}
+
+/// Spawns `keyctl ARGS` with `input` written to its standard input (or
+/// none), stdout and stderr captured. Returns at once.
+pub fn spawn(s: &Sandbox, args: &[&str], input: Option<&str>) -> std::process::Child {
+    let mut cmd = s.command(args);
+    cmd.stdin(if input.is_some() {
+        Stdio::piped()
+    } else {
+        Stdio::null()
+    })
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("spawn keyctl");
+    if let Some(text) = input {
+        let mut stdin = child.stdin.take().unwrap();
+        let _ = stdin.write_all(text.as_bytes());
+    }
+    child
+}
+
+/// Waits for a spawned keyctl and returns what it did.
+pub fn finish(child: std::process::Child) -> Run {
+    let out = child.wait_with_output().expect("wait for keyctl");
+    Run {
+        args: Vec::new(),
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// A small deterministic generator for test choices (not for secrets),
+/// seeded from the clock and printed so a failure can be replayed with
+/// `KEYCTL_TEST_SEED`.
+pub struct Dice(u64);
+
+impl Dice {
+    pub fn new(what: &str) -> Dice {
+        let seed = std::env::var("KEYCTL_TEST_SEED")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| {
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(1, |d| d.as_nanos() as u64)
+            });
+        eprintln!("{what}: KEYCTL_TEST_SEED={seed}");
+        Dice(seed | 1)
+    }
+
+    pub fn next(&mut self) -> u64 {
+        // xorshift64*
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    /// A number in `0..n`.
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+}
+
+/// Every well-formed secret in some text.
+pub fn secrets_in(text: &str) -> Vec<String> {
+    let re = Regex::new(r"[a-z][a-z0-9]{1,9}_(?:live|test)_[0-9A-Za-z]{38}").unwrap();
+    re.find_iter(text)
+        .map(|m| m.as_str().to_owned())
+        .filter(|s| keyctl::Secret::parse(s).is_ok())
+        .collect()
+}
+
+/// A read-only look at the database the sandbox uses.
+pub fn open_db(path: &Path) -> rusqlite::Connection {
+    rusqlite::Connection::open_with_flags(
+        path,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .expect("open the database")
+}
