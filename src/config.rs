@@ -98,6 +98,9 @@ pub fn db_path(cli: Option<&Path>, env: &EnvVars, config: &Config) -> Result<Pat
         return Ok(env.expand(p));
     }
     if let Some(p) = &config.database {
+        if crate::store::is_postgres_url(p) {
+            return Ok(PathBuf::from(p));
+        }
         let p = env.expand(p);
         // A relative path in a config file is relative to that file.
         return Ok(match (&config.source, p.is_relative()) {

@@ -24,7 +24,8 @@ pub mod generate;
 pub mod prompt;
 
 const LONG_ABOUT: &str = "\
-keyctl manages API keys in one local SQLite file. An operator creates a key, \
+keyctl manages API keys in one local SQLite file, or in a PostgreSQL database \
+shared by many machines (--db postgres://...). An operator creates a key, \
 sees its secret exactly once, and from then on only its prefix; keys can be \
 listed, inspected, updated, revoked and rotated. keyctl stores only the \
 SHA-256 of a secret, never the secret itself.
@@ -61,8 +62,8 @@ pub struct Cli {
 #[derive(Debug, Clone, Args)]
 #[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
-    /// Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]
-    #[arg(long, global = true, value_name = "PATH")]
+    /// Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]
+    #[arg(long, global = true, value_name = "PATH_OR_URL")]
     pub db: Option<PathBuf>,
     /// Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]
     #[arg(long, global = true, value_name = "PATH")]
