@@ -56,7 +56,8 @@
 //! catalog), [`limits`] (rate limits, quotas, plans), [`time`] (clock and
 //! parsers), [`text`] (validation and terminal-safe escaping), [`store`]
 //! (the storage boundary), [`audit`] (the hash-chained trail), [`verify`]
-//! (outcomes, limits, recording), [`usage`] (rollups, reports, ingest).
+//! (outcomes, limits, recording), [`usage`] (rollups, reports, ingest),
+//! [`migrate`] (copying a store to another backend).
 
 pub mod audit;
 pub mod cli;
@@ -66,6 +67,7 @@ pub mod events;
 pub mod key;
 pub mod keyctl;
 pub mod limits;
+pub mod migrate;
 pub mod render;
 pub mod role;
 pub mod scope;
