@@ -113,7 +113,7 @@ impl PostgresStore {
                     &store.location,
                 ))?));
             }
-            Identity::Fresh | Identity::Older(_) => store.migrate()?,
+            Identity::Fresh | Identity::Unsure | Identity::Older(_) => store.migrate()?,
         }
         Ok(Box::new(store))
     }
@@ -168,11 +168,14 @@ impl PostgresStore {
                     )
                     .map_err(|e| self.failed(&e))?;
                 let schema: bool = row.try_get(0).map_err(|e| self.failed(&e))?;
-                if schema {
-                    Err(self.foreign_schema())
+                // A schema without the version table is someone else's, or
+                // one that another process has just made: the check under
+                // the migration lock tells them apart.
+                Ok(if schema {
+                    Identity::Unsure
                 } else {
-                    Ok(Identity::Fresh)
-                }
+                    Identity::Fresh
+                })
             }
             Err(e) => Err(self.failed(&e)),
         }
@@ -238,7 +241,7 @@ impl PostgresStore {
                     return Ok(());
                 }
                 Identity::Older(v) => v,
-                Identity::Fresh => 0,
+                Identity::Fresh | Identity::Unsure => 0,
             }
         } else if schema {
             return Err(self.foreign_schema());
@@ -283,6 +286,8 @@ pub fn apply_migrations(client: &mut Client, from: i64, to: i64) -> Result<(), p
 enum Identity {
     /// No keyctl schema yet.
     Fresh,
+    /// A schema named keyctl without the version table (yet).
+    Unsure,
     Older(i64),
     Current,
 }
