@@ -27,7 +27,7 @@ use crate::store::{Access, Location, Store};
     after_help = "Examples:\n  \
         keyctl migrate --to postgres://keyctl@db.internal/keyctl?sslmode=verify-full\n  \
         keyctl --db postgres://keyctl@db.internal/keyctl migrate --to ./keyctl-backup.db\n  \
-        PGPASSWORD=... keyctl migrate --to postgresql://keyctl@10.0.0.5:5432/keys"
+        keyctl --db postgres://keyctl@db-old.internal/keyctl migrate --to postgresql://keyctl@db-new.internal:5432/keyctl"
 )]
 pub struct MigrateArgs {
     /// The store to copy to: a postgres:// URL or a file path; it must hold no keyctl data
