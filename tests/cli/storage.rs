@@ -2,7 +2,7 @@
 
 use std::process::Stdio;
 
-use crate::support::Sandbox;
+use crate::support::{Sandbox, sqlite_only};
 
 fn files_of(db: &std::path::Path) -> Vec<Vec<u8>> {
     ["", "-wal", "-shm"]
@@ -17,6 +17,9 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 
 #[test]
 fn secrets_are_absent_from_the_database_after_create_and_rotate() {
+    if sqlite_only("reads the SQLite file and its -wal byte by byte") {
+        return;
+    }
     let s = Sandbox::new();
     let mut secrets = Vec::new();
     let (_, first) = s.create("k", &[]);
@@ -52,6 +55,9 @@ fn secrets_are_absent_from_the_database_after_create_and_rotate() {
 #[test]
 fn the_database_is_private() {
     use std::os::unix::fs::PermissionsExt;
+    if sqlite_only("file modes; PostgreSQL's own roles decide who reads it") {
+        return;
+    }
     let s = Sandbox::new();
     s.create("k", &[]);
     let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
@@ -257,6 +263,10 @@ fn secrets_are_refused_or_stripped_wherever_text_is_stored() {
         trail.contains(&format!("api_key={}…", &secret[..16])),
         "{trail}"
     );
+    assert!(!s.dump().contains(&secret[16..]), "secret material stored");
+    if sqlite_only("reads the SQLite file byte by byte") {
+        return;
+    }
     let reader = rusqlite::Connection::open(s.db()).unwrap();
     reader.execute_batch("SELECT 1").unwrap();
     for f in files_of(&s.db()) {
