@@ -151,12 +151,24 @@ impl PostgresStore {
     /// What the database is, read in one statement on the common path
     /// (the schema is current) and without writing anything.
     fn identify(&mut self) -> Result<Identity> {
+        // The simple-query protocol: one round trip, no statement to prepare.
         match self
             .client
-            .query_one("SELECT max(version) FROM keyctl.schema_migrations", &[])
+            .simple_query("SELECT max(version) FROM keyctl.schema_migrations")
         {
-            Ok(row) => {
-                let version: Option<i64> = row.try_get(0).map_err(|e| self.failed(&e))?;
+            Ok(messages) => {
+                let version = messages
+                    .iter()
+                    .find_map(|m| match m {
+                        postgres::SimpleQueryMessage::Row(row) => Some(row.get(0)),
+                        _ => None,
+                    })
+                    .flatten()
+                    .map(|v| {
+                        v.parse::<i64>()
+                            .map_err(|_| self.refused(format!("has a schema version '{v}'")))
+                    })
+                    .transpose()?;
                 self.judge(version.unwrap_or(0))
             }
             Err(e) if is_missing_relation(&e) => {
