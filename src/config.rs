@@ -518,6 +518,13 @@ mod tests {
         );
         e.keyctl_db = Some("/env.db".into());
         assert_eq!(db_path(None, &e, &c).unwrap(), PathBuf::from("/env.db"));
+        let url = "postgres://keyctl@db.internal/keyctl";
+        let c3 = Config::parse(&format!("database = \"{url}\""), Path::new("/etc/c.toml")).unwrap();
+        assert_eq!(
+            db_path(None, &EnvVars::default(), &c3).unwrap(),
+            PathBuf::from(url),
+            "a URL in a config file is not a path relative to it"
+        );
         assert_eq!(
             db_path(Some(Path::new("cli.db")), &e, &c).unwrap(),
             PathBuf::from("cli.db")

@@ -1,4 +1,5 @@
-//! keyctl: API keys in one local SQLite file.
+//! keyctl: API keys in one local SQLite file, or in a PostgreSQL database
+//! that many machines share (`Store::open` takes a path or a `postgres://` URL).
 //!
 //! The crate is a library first; the `keyctl` binary is argument parsing and
 //! rendering over it. A Rust service can create, list, revoke and rotate keys
