@@ -81,12 +81,7 @@ fn setup(url: &str) -> String {
 }
 
 /// Alternates `a` and `b` in batches of `per` calls; medians per call, µs.
-fn paired(
-    rounds: usize,
-    per: usize,
-    mut a: impl FnMut(),
-    mut b: impl FnMut(),
-) -> (f64, f64) {
+fn paired(rounds: usize, per: usize, mut a: impl FnMut(), mut b: impl FnMut()) -> (f64, f64) {
     let (mut xs, mut ys) = (Vec::new(), Vec::new());
     for _ in 0..rounds {
         let t = Instant::now();
@@ -240,7 +235,12 @@ fn measure(url: &str, keyctl_bin: &str, label: &str) {
             fs.push(f);
         }
     }
-    row("process verify, no record (60 pairs)", median(ks), median(fs), "ms");
+    row(
+        "process verify, no record (60 pairs)",
+        median(ks),
+        median(fs),
+        "ms",
+    );
     for procs in [1, 4] {
         println!(
             "\nrecorded verifications through the write lock, {procs} process{}: {:.0}/s",
@@ -273,14 +273,20 @@ fn pin(client: &mut postgres::Client) {
             .stdout(Stdio::null())
             .status()
             .is_ok_and(|s| s.success());
-        assert!(ok, "taskset -pc {cpu} {pid} failed (PG_BENCH_CPU=none to skip)");
+        assert!(
+            ok,
+            "taskset -pc {cpu} {pid} failed (PG_BENCH_CPU=none to skip)"
+        );
     }
 }
 
 /// Recorded verifications in a loop for `secs` seconds; prints the count.
 fn hammer(url: &str, secs: u64) {
     let mut secret = String::new();
-    std::io::stdin().lock().read_line(&mut secret).expect("stdin");
+    std::io::stdin()
+        .lock()
+        .read_line(&mut secret)
+        .expect("stdin");
     let store = Store::open(url.as_ref(), Access::Write).expect("open");
     let mut kc = Keyctl::new(store, Config::default(), Clock::system(), "bench".into());
     let record = VerifyRequest {
@@ -322,7 +328,10 @@ fn throughput(url: &str, secret: &str, procs: usize) -> f64 {
         .into_iter()
         .map(|c| {
             let out = c.wait_with_output().expect("wait");
-            String::from_utf8_lossy(&out.stdout).trim().parse::<u64>().expect("count")
+            String::from_utf8_lossy(&out.stdout)
+                .trim()
+                .parse::<u64>()
+                .expect("count")
         })
         .sum();
     total as f64 / secs as f64
@@ -339,7 +348,10 @@ fn main() {
         hammer(args.get(1).expect("url"), secs);
         return;
     }
-    let k = args.iter().position(|a| a == "--keyctl").expect("--keyctl PATH");
+    let k = args
+        .iter()
+        .position(|a| a == "--keyctl")
+        .expect("--keyctl PATH");
     let keyctl_bin = args.get(k + 1).expect("--keyctl PATH").clone();
     let urls: Vec<&String> = args[..k].iter().collect();
     for url in urls {
