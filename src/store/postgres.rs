@@ -118,22 +118,6 @@ impl PostgresStore {
         Ok(Box::new(store))
     }
 
-    /// Connects and migrates, for callers that want this backend itself
-    /// (benchmarks, tests): a fresh database is initialised.
-    pub fn open_migrated(url: &str) -> Result<PostgresStore> {
-        let location = redact_url(url);
-        let client = connect(url, &location)?;
-        let mut store = PostgresStore {
-            client,
-            location,
-            statements: HashMap::new(),
-        };
-        if store.identify()? != Identity::Current {
-            store.migrate()?;
-        }
-        Ok(store)
-    }
-
     fn refused(&self, message: impl Into<String>) -> Error {
         Error::Database {
             path: PathBuf::from(&self.location),

@@ -127,4 +127,8 @@ fn twenty_racing_verifiers_get_exactly_five_calls_of_a_five_a_minute_limit() {
     let valid = outcomes.iter().filter(|o| *o == "VALID").count();
     let limited = outcomes.iter().filter(|o| *o == "RATE_LIMITED").count();
     assert_eq!((valid, limited), (5, 15), "{outcomes:?}");
+    // Fifteen refusals appended to one chain at once: still one chain.
+    let run = s.run(&["audit", "verify"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert!(run.stdout.contains("16 entries checked"), "{}", run.stdout);
 }

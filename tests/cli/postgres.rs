@@ -294,3 +294,45 @@ fn the_cluster_url_forms_name_one_database() {
     assert!(url.starts_with("postgres://keyctl@%2F"), "{url}");
     assert_eq!(database_of(&cluster::cluster().tcp_url("x")), "x");
 }
+
+#[test]
+fn a_revocation_is_seen_by_the_next_verification_on_another_connection() {
+    if skip() {
+        return;
+    }
+    use keyctl::store::Access;
+    use keyctl::{Clock, Config, Keyctl, Outcome, VerifyRequest};
+    let s = Sandbox::new();
+    let (id, secret) = s.create("k", &[]);
+    let open = || {
+        Keyctl::new(
+            s.store(Access::Write),
+            Config::default(),
+            Clock::system(),
+            "api".into(),
+        )
+    };
+    // Two long-lived services, as on two machines.
+    let (mut api, mut admin) = (open(), open());
+    for record in [false, true] {
+        let request = VerifyRequest {
+            record,
+            ..VerifyRequest::default()
+        };
+        assert_eq!(
+            api.verify(&secret, &request).unwrap().outcome,
+            Outcome::Valid
+        );
+    }
+    admin.revoke(&id, Some("leaked")).unwrap();
+    for record in [false, true] {
+        let request = VerifyRequest {
+            record,
+            ..VerifyRequest::default()
+        };
+        assert_eq!(
+            api.verify(&secret, &request).unwrap().outcome,
+            Outcome::Revoked
+        );
+    }
+}
