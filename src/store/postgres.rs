@@ -471,8 +471,13 @@ fn settings(url: &str) -> Result<Settings> {
         .get_hosts()
         .iter()
         .all(|h| !matches!(h, Host::Tcp(_)));
+    // As libpq: sslmode is checked, but a unix socket never uses TLS.
     let verify = match sslmode.as_deref() {
-        None | Some("prefer" | "allow") if all_unix => Verify::Off,
+        None | Some("disable" | "allow" | "prefer" | "require" | "verify-ca" | "verify-full")
+            if all_unix =>
+        {
+            Verify::Off
+        }
         None | Some("prefer" | "allow" | "require") => Verify::Encrypt,
         Some("disable") => Verify::Off,
         Some("verify-ca") => Verify::Chain,
@@ -2116,6 +2121,8 @@ mod tests {
         assert_eq!(s.config.get_ssl_mode(), SslMode::Require);
         let s = settings("postgresql://alice@%2Ftmp%2Fpg/keys").unwrap();
         assert_eq!(s.verify, Verify::Off, "no TLS over a unix socket");
+        let s = settings("postgresql://alice@%2Ftmp%2Fpg/keys?sslmode=verify-full").unwrap();
+        assert_eq!(s.verify, Verify::Off, "as libpq, whatever sslmode says");
         let s = settings("postgres://alice@db/keys?sslmode=require&sslrootcert=%2Fca.pem").unwrap();
         assert_eq!(s.verify, Verify::Encrypt);
         assert_eq!(s.config.get_ssl_mode(), SslMode::Require);
