@@ -18,7 +18,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
     }
     var completions = [
         &'keyctl'= {
-            cand --db 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
+            cand --db 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
             cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
             cand --format 'Output format'
             cand --color 'When to colour the output (NO_COLOR is honoured)'
@@ -41,6 +41,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand audit 'Show the audit trail, newest first'
             cand events 'Key events and their delivery to webhooks and hooks'
             cand webhooks 'Webhooks and hooks of the config'
+            cand migrate 'Copy every key, request, rollup, audit entry, limit counter and event to another store'
             cand scopes 'List the scope catalog and the levels'
             cand completions 'Print the completion script for a shell'
             cand man 'Print the man page of keyctl or of one command'
@@ -55,7 +56,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand --rate-limit 'Rate limit, N/WINDOW: 60/min, 2000/15min, 10/s'
             cand --quota 'Quota of valid calls per calendar day or month (UTC): 1000/day, 50000/month'
             cand --meta 'Metadata entry KEY=VALUE (repeatable)'
-            cand --db 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
+            cand --db 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
             cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
             cand --format 'Output format'
             cand --color 'When to colour the output (NO_COLOR is honoured)'
@@ -74,7 +75,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand --env 'Only keys of this environment'
             cand --scope 'Only keys whose scopes satisfy RESOURCE:LEVEL (or `*`)'
             cand --expiring-within 'Only keys that expire within this long (e.g. 14d)'
-            cand --db 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
+            cand --db 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
             cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
             cand --format 'Output format'
             cand --color 'When to colour the output (NO_COLOR is honoured)'
@@ -87,7 +88,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand --version 'Print version'
         }
         &'keyctl;show'= {
-            cand --db 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
+            cand --db 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
             cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
             cand --format 'Output format'
             cand --color 'When to colour the output (NO_COLOR is honoured)'
@@ -107,7 +108,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand --quota 'New quota, N/day or N/month, or none'
             cand --meta 'Set a metadata entry KEY=VALUE (repeatable)'
             cand --unset-meta 'Remove a metadata entry (repeatable)'
-            cand --db 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
+            cand --db 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
             cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
             cand --format 'Output format'
             cand --color 'When to colour the output (NO_COLOR is honoured)'
@@ -122,7 +123,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
         }
         &'keyctl;revoke'= {
             cand --reason 'Why the key is revoked (kept with the key and in the audit trail)'
-            cand --db 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
+            cand --db 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
             cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
             cand --format 'Output format'
             cand --color 'When to colour the output (NO_COLOR is honoured)'
@@ -139,7 +140,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
         }
         &'keyctl;rotate'= {
             cand --grace 'Keep the old key valid this long (e.g. 24h, 7d; at most 30d) instead of revoking it now'
-            cand --db 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
+            cand --db 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
             cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
             cand --format 'Output format'
             cand --color 'When to colour the output (NO_COLOR is honoured)'
@@ -161,7 +162,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand --path 'The request''s path (recorded; with --method, derives the scope)'
             cand --ip 'The client''s IP address (recorded)'
             cand --user-agent 'The client''s user agent (recorded)'
-            cand --db 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
+            cand --db 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
             cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
             cand --format 'Output format'
             cand --color 'When to colour the output (NO_COLOR is honoured)'
@@ -179,7 +180,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand --since 'Start of the window: YYYY-MM-DD, RFC 3339, or a duration ago (7d)'
             cand --until 'End of the window (exclusive) [default: now]'
             cand --recent 'How many of the latest calls to list'
-            cand --db 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
+            cand --db 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
             cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
             cand --format 'Output format'
             cand --color 'When to colour the output (NO_COLOR is honoured)'
@@ -192,7 +193,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand --version 'Print version'
         }
         &'keyctl;ingest'= {
-            cand --db 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
+            cand --db 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
             cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
             cand --format 'Output format'
             cand --color 'When to colour the output (NO_COLOR is honoured)'
@@ -213,7 +214,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand --status 'Only this HTTP status or class: 401, 4xx, 5xx'
             cand --path 'Only requests whose path starts with this'
             cand --limit 'At most this many entries'
-            cand --db 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
+            cand --db 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
             cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
             cand --format 'Output format'
             cand --color 'When to colour the output (NO_COLOR is honoured)'
@@ -229,7 +230,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
         }
         &'keyctl;audit;verify'= {
             cand --head 'A head hash recorded earlier with `keyctl audit head`'
-            cand --db 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
+            cand --db 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
             cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
             cand --format 'Output format'
             cand --color 'When to colour the output (NO_COLOR is honoured)'
@@ -241,7 +242,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand --version 'Print version'
         }
         &'keyctl;audit;head'= {
-            cand --db 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
+            cand --db 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
             cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
             cand --format 'Output format'
             cand --color 'When to colour the output (NO_COLOR is honoured)'
@@ -264,7 +265,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
         &'keyctl;audit;help;help'= {
         }
         &'keyctl;events'= {
-            cand --db 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
+            cand --db 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
             cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
             cand --format 'Output format'
             cand --color 'When to colour the output (NO_COLOR is honoured)'
@@ -284,7 +285,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
         &'keyctl;events;list'= {
             cand --type 'Only events of this type: api_key.created, api_key.updated, api_key.rotated, api_key.revoked, api_key.expiring, api_key.expired'
             cand --limit 'At most this many events'
-            cand --db 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
+            cand --db 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
             cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
             cand --format 'Output format'
             cand --color 'When to colour the output (NO_COLOR is honoured)'
@@ -300,7 +301,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
         }
         &'keyctl;events;deliver'= {
             cand --limit 'At most this many attempts in this run'
-            cand --db 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
+            cand --db 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
             cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
             cand --format 'Output format'
             cand --color 'When to colour the output (NO_COLOR is honoured)'
@@ -313,7 +314,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand --version 'Print version'
         }
         &'keyctl;events;scan'= {
-            cand --db 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
+            cand --db 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
             cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
             cand --format 'Output format'
             cand --color 'When to colour the output (NO_COLOR is honoured)'
@@ -327,7 +328,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand --version 'Print version'
         }
         &'keyctl;events;replay'= {
-            cand --db 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
+            cand --db 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
             cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
             cand --format 'Output format'
             cand --color 'When to colour the output (NO_COLOR is honoured)'
@@ -358,7 +359,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
         &'keyctl;events;help;help'= {
         }
         &'keyctl;webhooks'= {
-            cand --db 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
+            cand --db 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
             cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
             cand --format 'Output format'
             cand --color 'When to colour the output (NO_COLOR is honoured)'
@@ -374,7 +375,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'keyctl;webhooks;list'= {
-            cand --db 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
+            cand --db 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
             cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
             cand --format 'Output format'
             cand --color 'When to colour the output (NO_COLOR is honoured)'
@@ -387,7 +388,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand --version 'Print version'
         }
         &'keyctl;webhooks;test'= {
-            cand --db 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
+            cand --db 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
             cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
             cand --format 'Output format'
             cand --color 'When to colour the output (NO_COLOR is honoured)'
@@ -410,8 +411,22 @@ set edit:completion:arg-completer[keyctl] = {|@words|
         }
         &'keyctl;webhooks;help;help'= {
         }
+        &'keyctl;migrate'= {
+            cand --to 'The store to copy to: a postgres:// URL or a file path; it must hold no keyctl data'
+            cand --db 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
+            cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
+            cand --format 'Output format'
+            cand --color 'When to colour the output (NO_COLOR is honoured)'
+            cand --actor 'The operator to record [default: $KEYCTL_ACTOR, else the login name]'
+            cand -q 'Print only the essential value (the secret for create and rotate)'
+            cand --quiet 'Print only the essential value (the secret for create and rotate)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'keyctl;scopes'= {
-            cand --db 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
+            cand --db 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
             cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
             cand --format 'Output format'
             cand --color 'When to colour the output (NO_COLOR is honoured)'
@@ -424,7 +439,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand --version 'Print version'
         }
         &'keyctl;completions'= {
-            cand --db 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
+            cand --db 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
             cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
             cand --format 'Output format'
             cand --color 'When to colour the output (NO_COLOR is honoured)'
@@ -437,7 +452,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand --version 'Print version'
         }
         &'keyctl;man'= {
-            cand --db 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
+            cand --db 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
             cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
             cand --format 'Output format'
             cand --color 'When to colour the output (NO_COLOR is honoured)'
@@ -462,6 +477,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand audit 'Show the audit trail, newest first'
             cand events 'Key events and their delivery to webhooks and hooks'
             cand webhooks 'Webhooks and hooks of the config'
+            cand migrate 'Copy every key, request, rollup, audit entry, limit counter and event to another store'
             cand scopes 'List the scope catalog and the levels'
             cand completions 'Print the completion script for a shell'
             cand man 'Print the man page of keyctl or of one command'
@@ -514,6 +530,8 @@ set edit:completion:arg-completer[keyctl] = {|@words|
         &'keyctl;help;webhooks;list'= {
         }
         &'keyctl;help;webhooks;test'= {
+        }
+        &'keyctl;help;migrate'= {
         }
         &'keyctl;help;scopes'= {
         }

@@ -24,7 +24,7 @@ function __fish_keyctl_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c keyctl -n "__fish_keyctl_needs_command" -l db -d 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
+complete -c keyctl -n "__fish_keyctl_needs_command" -l db -d 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
 complete -c keyctl -n "__fish_keyctl_needs_command" -l config -d 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]' -r -F
 complete -c keyctl -n "__fish_keyctl_needs_command" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
@@ -48,6 +48,7 @@ complete -c keyctl -n "__fish_keyctl_needs_command" -f -a "ingest" -d 'Import re
 complete -c keyctl -n "__fish_keyctl_needs_command" -f -a "audit" -d 'Show the audit trail, newest first'
 complete -c keyctl -n "__fish_keyctl_needs_command" -f -a "events" -d 'Key events and their delivery to webhooks and hooks'
 complete -c keyctl -n "__fish_keyctl_needs_command" -f -a "webhooks" -d 'Webhooks and hooks of the config'
+complete -c keyctl -n "__fish_keyctl_needs_command" -f -a "migrate" -d 'Copy every key, request, rollup, audit entry, limit counter and event to another store'
 complete -c keyctl -n "__fish_keyctl_needs_command" -f -a "scopes" -d 'List the scope catalog and the levels'
 complete -c keyctl -n "__fish_keyctl_needs_command" -f -a "completions" -d 'Print the completion script for a shell'
 complete -c keyctl -n "__fish_keyctl_needs_command" -f -a "man" -d 'Print the man page of keyctl or of one command'
@@ -61,7 +62,7 @@ complete -c keyctl -n "__fish_keyctl_using_subcommand create" -l description -d 
 complete -c keyctl -n "__fish_keyctl_using_subcommand create" -l rate-limit -d 'Rate limit, N/WINDOW: 60/min, 2000/15min, 10/s' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand create" -l quota -d 'Quota of valid calls per calendar day or month (UTC): 1000/day, 50000/month' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand create" -l meta -d 'Metadata entry KEY=VALUE (repeatable)' -r
-complete -c keyctl -n "__fish_keyctl_using_subcommand create" -l db -d 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand create" -l db -d 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand create" -l config -d 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand create" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
@@ -83,7 +84,7 @@ complete -c keyctl -n "__fish_keyctl_using_subcommand list" -l env -d 'Only keys
 test\t''"
 complete -c keyctl -n "__fish_keyctl_using_subcommand list" -l scope -d 'Only keys whose scopes satisfy RESOURCE:LEVEL (or `*`)' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand list" -l expiring-within -d 'Only keys that expire within this long (e.g. 14d)' -r
-complete -c keyctl -n "__fish_keyctl_using_subcommand list" -l db -d 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand list" -l db -d 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand list" -l config -d 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand list" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
@@ -95,7 +96,7 @@ complete -c keyctl -n "__fish_keyctl_using_subcommand list" -l actor -d 'The ope
 complete -c keyctl -n "__fish_keyctl_using_subcommand list" -s q -l quiet -d 'Print only the essential value (the secret for create and rotate)'
 complete -c keyctl -n "__fish_keyctl_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c keyctl -n "__fish_keyctl_using_subcommand list" -s V -l version -d 'Print version'
-complete -c keyctl -n "__fish_keyctl_using_subcommand show" -l db -d 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand show" -l db -d 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand show" -l config -d 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand show" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
@@ -114,7 +115,7 @@ complete -c keyctl -n "__fish_keyctl_using_subcommand update" -l rate-limit -d '
 complete -c keyctl -n "__fish_keyctl_using_subcommand update" -l quota -d 'New quota, N/day or N/month, or none' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand update" -l meta -d 'Set a metadata entry KEY=VALUE (repeatable)' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand update" -l unset-meta -d 'Remove a metadata entry (repeatable)' -r
-complete -c keyctl -n "__fish_keyctl_using_subcommand update" -l db -d 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand update" -l db -d 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand update" -l config -d 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand update" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
@@ -128,7 +129,7 @@ complete -c keyctl -n "__fish_keyctl_using_subcommand update" -s q -l quiet -d '
 complete -c keyctl -n "__fish_keyctl_using_subcommand update" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c keyctl -n "__fish_keyctl_using_subcommand update" -s V -l version -d 'Print version'
 complete -c keyctl -n "__fish_keyctl_using_subcommand revoke" -l reason -d 'Why the key is revoked (kept with the key and in the audit trail)' -r
-complete -c keyctl -n "__fish_keyctl_using_subcommand revoke" -l db -d 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand revoke" -l db -d 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand revoke" -l config -d 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand revoke" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
@@ -143,7 +144,7 @@ complete -c keyctl -n "__fish_keyctl_using_subcommand revoke" -s q -l quiet -d '
 complete -c keyctl -n "__fish_keyctl_using_subcommand revoke" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c keyctl -n "__fish_keyctl_using_subcommand revoke" -s V -l version -d 'Print version'
 complete -c keyctl -n "__fish_keyctl_using_subcommand rotate" -l grace -d 'Keep the old key valid this long (e.g. 24h, 7d; at most 30d) instead of revoking it now' -r
-complete -c keyctl -n "__fish_keyctl_using_subcommand rotate" -l db -d 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand rotate" -l db -d 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand rotate" -l config -d 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand rotate" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
@@ -164,7 +165,7 @@ complete -c keyctl -n "__fish_keyctl_using_subcommand verify" -l method -d 'The 
 complete -c keyctl -n "__fish_keyctl_using_subcommand verify" -l path -d 'The request\'s path (recorded; with --method, derives the scope)' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand verify" -l ip -d 'The client\'s IP address (recorded)' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand verify" -l user-agent -d 'The client\'s user agent (recorded)' -r
-complete -c keyctl -n "__fish_keyctl_using_subcommand verify" -l db -d 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand verify" -l db -d 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand verify" -l config -d 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand verify" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
@@ -181,7 +182,7 @@ complete -c keyctl -n "__fish_keyctl_using_subcommand usage" -l days -d 'The las
 complete -c keyctl -n "__fish_keyctl_using_subcommand usage" -l since -d 'Start of the window: YYYY-MM-DD, RFC 3339, or a duration ago (7d)' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand usage" -l until -d 'End of the window (exclusive) [default: now]' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand usage" -l recent -d 'How many of the latest calls to list' -r
-complete -c keyctl -n "__fish_keyctl_using_subcommand usage" -l db -d 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand usage" -l db -d 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand usage" -l config -d 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand usage" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
@@ -193,7 +194,7 @@ complete -c keyctl -n "__fish_keyctl_using_subcommand usage" -l actor -d 'The op
 complete -c keyctl -n "__fish_keyctl_using_subcommand usage" -s q -l quiet -d 'Print only the essential value (the secret for create and rotate)'
 complete -c keyctl -n "__fish_keyctl_using_subcommand usage" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c keyctl -n "__fish_keyctl_using_subcommand usage" -s V -l version -d 'Print version'
-complete -c keyctl -n "__fish_keyctl_using_subcommand ingest" -l db -d 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand ingest" -l db -d 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand ingest" -l config -d 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand ingest" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
@@ -213,7 +214,7 @@ complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and not __fish_seen
 complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -l status -d 'Only this HTTP status or class: 401, 4xx, 5xx' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -l path -d 'Only requests whose path starts with this' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -l limit -d 'At most this many entries' -r
-complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -l db -d 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -l db -d 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -l config -d 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
@@ -228,7 +229,7 @@ complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and not __fish_seen
 complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -f -a "head" -d 'Print the number of chained entries and the last hash'
 complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and __fish_seen_subcommand_from verify" -l head -d 'A head hash recorded earlier with `keyctl audit head`' -r
-complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and __fish_seen_subcommand_from verify" -l db -d 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and __fish_seen_subcommand_from verify" -l db -d 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and __fish_seen_subcommand_from verify" -l config -d 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and __fish_seen_subcommand_from verify" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
@@ -239,7 +240,7 @@ never\t''"
 complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and __fish_seen_subcommand_from verify" -s q -l quiet -d 'Print only the essential value (the secret for create and rotate)'
 complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and __fish_seen_subcommand_from verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and __fish_seen_subcommand_from verify" -s V -l version -d 'Print version'
-complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and __fish_seen_subcommand_from head" -l db -d 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and __fish_seen_subcommand_from head" -l db -d 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and __fish_seen_subcommand_from head" -l config -d 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and __fish_seen_subcommand_from head" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
@@ -253,7 +254,7 @@ complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and __fish_seen_sub
 complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "verify" -d 'Check the hash chain; exit 1 at the first broken entry'
 complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "head" -d 'Print the number of chained entries and the last hash'
 complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c keyctl -n "__fish_keyctl_using_subcommand events; and not __fish_seen_subcommand_from list deliver scan replay help" -l db -d 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand events; and not __fish_seen_subcommand_from list deliver scan replay help" -l db -d 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand events; and not __fish_seen_subcommand_from list deliver scan replay help" -l config -d 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand events; and not __fish_seen_subcommand_from list deliver scan replay help" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
@@ -272,7 +273,7 @@ complete -c keyctl -n "__fish_keyctl_using_subcommand events; and not __fish_see
 complete -c keyctl -n "__fish_keyctl_using_subcommand events; and not __fish_seen_subcommand_from list deliver scan replay help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from list" -l type -d 'Only events of this type: api_key.created, api_key.updated, api_key.rotated, api_key.revoked, api_key.expiring, api_key.expired' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from list" -l limit -d 'At most this many events' -r
-complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from list" -l db -d 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from list" -l db -d 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from list" -l config -d 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from list" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
@@ -287,7 +288,7 @@ complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_su
 complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from deliver" -l limit -d 'At most this many attempts in this run' -r
-complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from deliver" -l db -d 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from deliver" -l db -d 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from deliver" -l config -d 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from deliver" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
@@ -299,7 +300,7 @@ complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_su
 complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from deliver" -s q -l quiet -d 'Print only the essential value (the secret for create and rotate)'
 complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from deliver" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from deliver" -s V -l version -d 'Print version'
-complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from scan" -l db -d 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from scan" -l db -d 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from scan" -l config -d 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from scan" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
@@ -312,7 +313,7 @@ complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_su
 complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from scan" -s q -l quiet -d 'Print only the essential value (the secret for create and rotate)'
 complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from scan" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from scan" -s V -l version -d 'Print version'
-complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from replay" -l db -d 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from replay" -l db -d 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from replay" -l config -d 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from replay" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
@@ -330,7 +331,7 @@ complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_su
 complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from help" -f -a "scan" -d 'Record api_key.expiring and api_key.expired events (for cron)'
 complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from help" -f -a "replay" -d 'Send one event again'
 complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c keyctl -n "__fish_keyctl_using_subcommand webhooks; and not __fish_seen_subcommand_from list test help" -l db -d 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand webhooks; and not __fish_seen_subcommand_from list test help" -l db -d 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand webhooks; and not __fish_seen_subcommand_from list test help" -l config -d 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand webhooks; and not __fish_seen_subcommand_from list test help" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
@@ -345,7 +346,7 @@ complete -c keyctl -n "__fish_keyctl_using_subcommand webhooks; and not __fish_s
 complete -c keyctl -n "__fish_keyctl_using_subcommand webhooks; and not __fish_seen_subcommand_from list test help" -f -a "list" -d 'List the configured webhooks and hooks (never their secrets)'
 complete -c keyctl -n "__fish_keyctl_using_subcommand webhooks; and not __fish_seen_subcommand_from list test help" -f -a "test" -d 'Send a signed webhook.test event to one webhook or hook'
 complete -c keyctl -n "__fish_keyctl_using_subcommand webhooks; and not __fish_seen_subcommand_from list test help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c keyctl -n "__fish_keyctl_using_subcommand webhooks; and __fish_seen_subcommand_from list" -l db -d 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand webhooks; and __fish_seen_subcommand_from list" -l db -d 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand webhooks; and __fish_seen_subcommand_from list" -l config -d 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand webhooks; and __fish_seen_subcommand_from list" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
@@ -357,7 +358,7 @@ complete -c keyctl -n "__fish_keyctl_using_subcommand webhooks; and __fish_seen_
 complete -c keyctl -n "__fish_keyctl_using_subcommand webhooks; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only the essential value (the secret for create and rotate)'
 complete -c keyctl -n "__fish_keyctl_using_subcommand webhooks; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c keyctl -n "__fish_keyctl_using_subcommand webhooks; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
-complete -c keyctl -n "__fish_keyctl_using_subcommand webhooks; and __fish_seen_subcommand_from test" -l db -d 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand webhooks; and __fish_seen_subcommand_from test" -l db -d 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand webhooks; and __fish_seen_subcommand_from test" -l config -d 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand webhooks; and __fish_seen_subcommand_from test" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
@@ -372,7 +373,20 @@ complete -c keyctl -n "__fish_keyctl_using_subcommand webhooks; and __fish_seen_
 complete -c keyctl -n "__fish_keyctl_using_subcommand webhooks; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the configured webhooks and hooks (never their secrets)'
 complete -c keyctl -n "__fish_keyctl_using_subcommand webhooks; and __fish_seen_subcommand_from help" -f -a "test" -d 'Send a signed webhook.test event to one webhook or hook'
 complete -c keyctl -n "__fish_keyctl_using_subcommand webhooks; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c keyctl -n "__fish_keyctl_using_subcommand scopes" -l db -d 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand migrate" -l to -d 'The store to copy to: a postgres:// URL or a file path; it must hold no keyctl data' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand migrate" -l db -d 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand migrate" -l config -d 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand migrate" -l format -d 'Output format' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c keyctl -n "__fish_keyctl_using_subcommand migrate" -l color -d 'When to colour the output (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c keyctl -n "__fish_keyctl_using_subcommand migrate" -l actor -d 'The operator to record [default: $KEYCTL_ACTOR, else the login name]' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand migrate" -s q -l quiet -d 'Print only the essential value (the secret for create and rotate)'
+complete -c keyctl -n "__fish_keyctl_using_subcommand migrate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c keyctl -n "__fish_keyctl_using_subcommand migrate" -s V -l version -d 'Print version'
+complete -c keyctl -n "__fish_keyctl_using_subcommand scopes" -l db -d 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand scopes" -l config -d 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand scopes" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
@@ -384,7 +398,7 @@ complete -c keyctl -n "__fish_keyctl_using_subcommand scopes" -l actor -d 'The o
 complete -c keyctl -n "__fish_keyctl_using_subcommand scopes" -s q -l quiet -d 'Print only the essential value (the secret for create and rotate)'
 complete -c keyctl -n "__fish_keyctl_using_subcommand scopes" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c keyctl -n "__fish_keyctl_using_subcommand scopes" -s V -l version -d 'Print version'
-complete -c keyctl -n "__fish_keyctl_using_subcommand completions" -l db -d 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand completions" -l db -d 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand completions" -l config -d 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand completions" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
@@ -396,7 +410,7 @@ complete -c keyctl -n "__fish_keyctl_using_subcommand completions" -l actor -d '
 complete -c keyctl -n "__fish_keyctl_using_subcommand completions" -s q -l quiet -d 'Print only the essential value (the secret for create and rotate)'
 complete -c keyctl -n "__fish_keyctl_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c keyctl -n "__fish_keyctl_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c keyctl -n "__fish_keyctl_using_subcommand man" -l db -d 'Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand man" -l db -d 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand man" -l config -d 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand man" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
@@ -408,22 +422,23 @@ complete -c keyctl -n "__fish_keyctl_using_subcommand man" -l actor -d 'The oper
 complete -c keyctl -n "__fish_keyctl_using_subcommand man" -s q -l quiet -d 'Print only the essential value (the secret for create and rotate)'
 complete -c keyctl -n "__fish_keyctl_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c keyctl -n "__fish_keyctl_using_subcommand man" -s V -l version -d 'Print version'
-complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks scopes completions man help" -f -a "create" -d 'Create a key and print its secret once'
-complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks scopes completions man help" -f -a "list" -d 'List keys (never their secrets)'
-complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks scopes completions man help" -f -a "show" -d 'Show every field of one key'
-complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks scopes completions man help" -f -a "update" -d 'Change a key\'s name, description, expiry, limits or metadata'
-complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks scopes completions man help" -f -a "revoke" -d 'Revoke a key now (permanent)'
-complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks scopes completions man help" -f -a "rotate" -d 'Replace a key by a new one and print the new secret once'
-complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks scopes completions man help" -f -a "verify" -d 'Check a presented key (read from standard input)'
-complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks scopes completions man help" -f -a "usage" -d 'Show request statistics of a key, or totals per key'
-complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks scopes completions man help" -f -a "ingest" -d 'Import request records (JSON Lines) from a gateway log'
-complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks scopes completions man help" -f -a "audit" -d 'Show the audit trail, newest first'
-complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks scopes completions man help" -f -a "events" -d 'Key events and their delivery to webhooks and hooks'
-complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks scopes completions man help" -f -a "webhooks" -d 'Webhooks and hooks of the config'
-complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks scopes completions man help" -f -a "scopes" -d 'List the scope catalog and the levels'
-complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks scopes completions man help" -f -a "completions" -d 'Print the completion script for a shell'
-complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks scopes completions man help" -f -a "man" -d 'Print the man page of keyctl or of one command'
-complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks scopes completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks migrate scopes completions man help" -f -a "create" -d 'Create a key and print its secret once'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks migrate scopes completions man help" -f -a "list" -d 'List keys (never their secrets)'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks migrate scopes completions man help" -f -a "show" -d 'Show every field of one key'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks migrate scopes completions man help" -f -a "update" -d 'Change a key\'s name, description, expiry, limits or metadata'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks migrate scopes completions man help" -f -a "revoke" -d 'Revoke a key now (permanent)'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks migrate scopes completions man help" -f -a "rotate" -d 'Replace a key by a new one and print the new secret once'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks migrate scopes completions man help" -f -a "verify" -d 'Check a presented key (read from standard input)'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks migrate scopes completions man help" -f -a "usage" -d 'Show request statistics of a key, or totals per key'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks migrate scopes completions man help" -f -a "ingest" -d 'Import request records (JSON Lines) from a gateway log'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks migrate scopes completions man help" -f -a "audit" -d 'Show the audit trail, newest first'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks migrate scopes completions man help" -f -a "events" -d 'Key events and their delivery to webhooks and hooks'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks migrate scopes completions man help" -f -a "webhooks" -d 'Webhooks and hooks of the config'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks migrate scopes completions man help" -f -a "migrate" -d 'Copy every key, request, rollup, audit entry, limit counter and event to another store'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks migrate scopes completions man help" -f -a "scopes" -d 'List the scope catalog and the levels'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks migrate scopes completions man help" -f -a "completions" -d 'Print the completion script for a shell'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks migrate scopes completions man help" -f -a "man" -d 'Print the man page of keyctl or of one command'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks migrate scopes completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c keyctl -n "__fish_keyctl_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "verify" -d 'Check the hash chain; exit 1 at the first broken entry'
 complete -c keyctl -n "__fish_keyctl_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "head" -d 'Print the number of chained entries and the last hash'
 complete -c keyctl -n "__fish_keyctl_using_subcommand help; and __fish_seen_subcommand_from events" -f -a "list" -d 'List recorded events, newest first'

@@ -98,6 +98,9 @@ pub fn db_path(cli: Option<&Path>, env: &EnvVars, config: &Config) -> Result<Pat
         return Ok(env.expand(p));
     }
     if let Some(p) = &config.database {
+        if crate::store::is_postgres_url(p) {
+            return Ok(PathBuf::from(p));
+        }
         let p = env.expand(p);
         // A relative path in a config file is relative to that file.
         return Ok(match (&config.source, p.is_relative()) {
@@ -515,6 +518,13 @@ mod tests {
         );
         e.keyctl_db = Some("/env.db".into());
         assert_eq!(db_path(None, &e, &c).unwrap(), PathBuf::from("/env.db"));
+        let url = "postgres://keyctl@db.internal/keyctl";
+        let c3 = Config::parse(&format!("database = \"{url}\""), Path::new("/etc/c.toml")).unwrap();
+        assert_eq!(
+            db_path(None, &EnvVars::default(), &c3).unwrap(),
+            PathBuf::from(url),
+            "a URL in a config file is not a path relative to it"
+        );
         assert_eq!(
             db_path(Some(Path::new("cli.db")), &e, &c).unwrap(),
             PathBuf::from("cli.db")

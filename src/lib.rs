@@ -1,4 +1,5 @@
-//! keyctl: API keys in one local SQLite file.
+//! keyctl: API keys in one local SQLite file, or in a PostgreSQL database
+//! that many machines share (`Store::open` takes a path or a `postgres://` URL).
 //!
 //! The crate is a library first; the `keyctl` binary is argument parsing and
 //! rendering over it. A Rust service can create, list, revoke and rotate keys
@@ -56,7 +57,8 @@
 //! catalog), [`limits`] (rate limits, quotas, plans), [`time`] (clock and
 //! parsers), [`text`] (validation and terminal-safe escaping), [`store`]
 //! (the storage boundary), [`audit`] (the hash-chained trail), [`verify`]
-//! (outcomes, limits, recording), [`usage`] (rollups, reports, ingest).
+//! (outcomes, limits, recording), [`usage`] (rollups, reports, ingest),
+//! [`migrate`] (copying a store to another backend).
 
 pub mod audit;
 pub mod cli;
@@ -66,6 +68,7 @@ pub mod events;
 pub mod key;
 pub mod keyctl;
 pub mod limits;
+pub mod migrate;
 pub mod render;
 pub mod role;
 pub mod scope;

@@ -194,6 +194,18 @@ pub fn refuse_secret(what: &str, s: &str) -> Result<()> {
     Ok(())
 }
 
+/// Request text as stored (a path, a user agent from a gateway log or a
+/// verification): a NUL character, which PostgreSQL's text cannot hold,
+/// becomes U+FFFD on every backend, so both store and print the same.
+#[must_use]
+pub fn storable(s: &str) -> Cow<'_, str> {
+    if s.contains('\0') {
+        Cow::Owned(s.replace('\0', "\u{fffd}"))
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
 /// Validates a key name: trimmed, 1–100 characters, no control characters.
 /// Returns the trimmed name.
 pub fn validate_name(raw: &str) -> Result<String> {
@@ -217,12 +229,16 @@ pub fn validate_name(raw: &str) -> Result<String> {
     Ok(name.to_owned())
 }
 
-/// Validates a description: at most 1,000 characters. An empty (or blank)
-/// description means none.
+/// Validates a description: at most 1,000 characters, no NUL (which
+/// PostgreSQL's text cannot hold). An empty (or blank) description means
+/// none.
 pub fn validate_description(raw: &str) -> Result<Option<String>> {
     let text = raw.trim();
     if text.is_empty() {
         return Ok(None);
+    }
+    if text.contains('\0') {
+        return Err(Error::invalid("the text contains a NUL character"));
     }
     let len = text.chars().count();
     if len > DESCRIPTION_MAX {
@@ -283,6 +299,13 @@ pub fn check_meta_count(meta: &BTreeMap<String, String>) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nul_never_reaches_the_store() {
+        assert_eq!(storable("/v1/a\0b"), "/v1/a\u{fffd}b");
+        assert!(matches!(storable("/v1/ab"), Cow::Borrowed(_)));
+        assert!(validate_description("a\0b").is_err());
+    }
 
     #[test]
     fn escape_leaves_plain_text_borrowed() {

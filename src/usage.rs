@@ -269,7 +269,7 @@ fn opt_string(
         None | Some(Value::Null) => Ok(None),
         // A secret in a logged path or user agent is cut to its prefix.
         Some(Value::String(s)) if s.chars().count() <= max => {
-            Ok(Some(strip_secrets(s).into_owned()))
+            Ok(Some(strip_secrets(&crate::text::storable(s)).into_owned()))
         }
         Some(Value::String(_)) => Err(field_error(
             line,

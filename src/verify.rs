@@ -444,7 +444,10 @@ fn record(
     let key_id = v.key.as_ref().map(|k| k.id.clone());
     // A client may send its key in the path (`?api_key=…`) or elsewhere:
     // nothing secret is stored.
-    let clean = |f: &Option<String>| f.as_deref().map(|s| strip_secrets(s).into_owned());
+    let clean = |f: &Option<String>| {
+        f.as_deref()
+            .map(|s| strip_secrets(&crate::text::storable(s)).into_owned())
+    };
     let (method, path, ip, user_agent) = (
         clean(&request.method),
         clean(&request.path),

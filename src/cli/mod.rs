@@ -24,7 +24,8 @@ pub mod generate;
 pub mod prompt;
 
 const LONG_ABOUT: &str = "\
-keyctl manages API keys in one local SQLite file. An operator creates a key, \
+keyctl manages API keys in one local SQLite file, or in a PostgreSQL database \
+shared by many machines (--db postgres://...). An operator creates a key, \
 sees its secret exactly once, and from then on only its prefix; keys can be \
 listed, inspected, updated, revoked and rotated. keyctl stores only the \
 SHA-256 of a secret, never the secret itself.
@@ -61,8 +62,8 @@ pub struct Cli {
 #[derive(Debug, Clone, Args)]
 #[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
-    /// Database file [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]
-    #[arg(long, global = true, value_name = "PATH")]
+    /// Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]
+    #[arg(long, global = true, value_name = "PATH_OR_URL")]
     pub db: Option<PathBuf>,
     /// Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]
     #[arg(long, global = true, value_name = "PATH")]
@@ -96,6 +97,7 @@ pub enum Command {
     Audit(commands::audit::AuditArgs),
     Events(commands::events::EventsArgs),
     Webhooks(commands::webhooks::WebhooksArgs),
+    Migrate(commands::migrate::MigrateArgs),
     Scopes(commands::scopes::ScopesArgs),
     Completions(commands::completions::CompletionsArgs),
     Man(commands::man::ManArgs),
@@ -197,6 +199,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Audit(args) => commands::audit::run(&mut ctx, &args),
         Command::Events(args) => commands::events::run(&mut ctx, &args),
         Command::Webhooks(args) => commands::webhooks::run(&mut ctx, &args),
+        Command::Migrate(args) => commands::migrate::run(&mut ctx, &args),
         Command::Scopes(args) => commands::scopes::run(&mut ctx, &args),
         Command::Completions(args) => commands::completions::run(&mut ctx, &args),
         Command::Man(args) => commands::man::run(&mut ctx, &args),

@@ -2,21 +2,71 @@
 //!
 //! Operations run inside one transaction each: [`Store::read`] for a
 //! consistent snapshot, [`Store::write`] for a change, which takes the write
-//! lock when it begins (SQLite `BEGIN IMMEDIATE`) so that a check and the
-//! write that depends on it cannot interleave with another process. The
+//! lock when it begins (SQLite `BEGIN IMMEDIATE`, PostgreSQL a
+//! transaction-level advisory lock) so that a check and the write that
+//! depends on it cannot interleave with another process or machine. The
 //! closure sees only [`Queries`], plain data operations with no SQL dialect
-//! in their signatures, so a second backend (PostgreSQL) can implement the
-//! same trait without any command changing. If the closure fails, the
-//! transaction is rolled back and nothing is written.
+//! in their signatures, so both backends implement the same trait and no
+//! command knows which one it runs on. If the closure fails, the transaction
+//! is rolled back and nothing is written.
+//!
+//! [`Location`] decides the backend: a `postgres://` or `postgresql://` URL
+//! is a PostgreSQL database, anything else a SQLite file.
 
-use std::path::Path;
+use std::fmt;
+use std::path::{Path, PathBuf};
 
 use crate::error::Result;
 use crate::key::Key;
 use crate::secret::{Environment, SecretHash};
 use crate::time::Timestamp;
 
+pub mod postgres;
 pub mod sqlite;
+
+/// Where the keys live: a SQLite file or a PostgreSQL database.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Location {
+    File(PathBuf),
+    /// A `postgres://` or `postgresql://` connection URL.
+    Postgres(String),
+}
+
+impl Location {
+    /// The location `--db`, `KEYCTL_DB` or `database` names: a URL with the
+    /// scheme `postgres` or `postgresql` (any case) is PostgreSQL; anything
+    /// else is a file path.
+    #[must_use]
+    pub fn of(path: &Path) -> Location {
+        match path.to_str() {
+            Some(s) if is_postgres_url(s) => Location::Postgres(s.to_owned()),
+            _ => Location::File(path.to_path_buf()),
+        }
+    }
+
+    /// A form fit for messages and output: a URL loses its password.
+    #[must_use]
+    pub fn display(&self) -> String {
+        match self {
+            Location::File(p) => p.display().to_string(),
+            Location::Postgres(url) => postgres::redact_url(url),
+        }
+    }
+}
+
+impl fmt::Debug for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Never a password, not even in a debug print.
+        f.write_str(&self.display())
+    }
+}
+
+/// Whether a database setting is a PostgreSQL connection URL.
+#[must_use]
+pub fn is_postgres_url(s: &str) -> bool {
+    let lower = s.get(..13).unwrap_or(s).to_ascii_lowercase();
+    lower.starts_with("postgres://") || lower.starts_with("postgresql://")
+}
 
 /// How a command will use the store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -291,6 +341,83 @@ pub struct EventQuery {
     pub limit: usize,
 }
 
+/// The tables `keyctl migrate` copies, in the order it copies them (a row
+/// only refers to rows of tables before it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CopyTable {
+    Keys,
+    Requests,
+    UsageDaily,
+    UsageEndpoints,
+    LimitCounters,
+    AuditEvents,
+    Events,
+    Deliveries,
+}
+
+impl CopyTable {
+    pub const ALL: [CopyTable; 8] = [
+        CopyTable::Keys,
+        CopyTable::Requests,
+        CopyTable::UsageDaily,
+        CopyTable::UsageEndpoints,
+        CopyTable::LimitCounters,
+        CopyTable::AuditEvents,
+        CopyTable::Events,
+        CopyTable::Deliveries,
+    ];
+
+    /// The name in `migrate`'s output.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CopyTable::Keys => "keys",
+            CopyTable::Requests => "requests",
+            CopyTable::UsageDaily => "daily_rollups",
+            CopyTable::UsageEndpoints => "endpoint_rollups",
+            CopyTable::LimitCounters => "limit_counters",
+            CopyTable::AuditEvents => "audit_events",
+            CopyTable::Events => "events",
+            CopyTable::Deliveries => "deliveries",
+        }
+    }
+}
+
+/// One stored row as `keyctl migrate` moves it, sequence numbers included,
+/// so that the copy orders, links and hashes exactly as the original.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CopyRecord {
+    Key {
+        seq: i64,
+        key: Key,
+        hash: SecretHash,
+    },
+    Request {
+        seq: i64,
+        request: RequestRecord,
+    },
+    Daily {
+        key_id: String,
+        day: i64,
+        status: u16,
+        count: u64,
+    },
+    Endpoint {
+        key_id: String,
+        day: i64,
+        endpoint: String,
+        count: u64,
+    },
+    Counter {
+        scope: String,
+        kind: String,
+        counter: Counter,
+    },
+    Audit(AuditRow),
+    Event(EventRow),
+    Delivery(DeliveryRow),
+}
+
 /// The data operations every backend provides, inside a transaction.
 pub trait Queries {
     /// Adds a new key with the hash of its secret.
@@ -406,6 +533,22 @@ pub trait Queries {
         now: Timestamp,
         event_seq: Option<i64>,
     ) -> Result<Option<DeliveryRow>>;
+
+    /// The number of rows of a table, for `migrate`'s progress and checks.
+    fn copy_count(&mut self, table: CopyTable) -> Result<u64>;
+    /// Streams every row of a table in its stored order (by sequence number
+    /// where it has one).
+    fn copy_out(
+        &mut self,
+        table: CopyTable,
+        f: &mut dyn FnMut(CopyRecord) -> Result<()>,
+    ) -> Result<()>;
+    /// Adds a row exactly as given, sequence number included. A key's
+    /// `rotated_from` and `replaced_by` are written by a later
+    /// [`Queries::update_key`], once the keys they name exist.
+    fn copy_in(&mut self, record: &CopyRecord) -> Result<()>;
+    /// Ends a copy: sequences continue after the copied rows.
+    fn copy_finish(&mut self) -> Result<()>;
 }
 
 /// The store: one backend, one transaction per operation.
@@ -414,11 +557,20 @@ pub struct Store {
 }
 
 impl Store {
-    /// Opens the SQLite database at `path` (see [`sqlite::SqliteStore::open`]).
+    /// Opens the store `path` names (see [`Location::of`]): a SQLite file
+    /// ([`sqlite::SqliteStore::open`]) or a PostgreSQL database
+    /// ([`postgres::PostgresStore::open`]).
     pub fn open(path: &Path, access: Access) -> Result<Store> {
-        Ok(Store {
-            backend: Box::new(sqlite::SqliteStore::open(path, access)?),
-        })
+        Store::open_location(&Location::of(path), access)
+    }
+
+    /// Opens the store at `location`.
+    pub fn open_location(location: &Location, access: Access) -> Result<Store> {
+        let backend: Box<dyn Backend> = match location {
+            Location::File(path) => Box::new(sqlite::SqliteStore::open(path, access)?),
+            Location::Postgres(url) => postgres::PostgresStore::open(url, access)?,
+        };
+        Ok(Store { backend })
     }
 
     /// A store over any backend.

@@ -23,7 +23,9 @@ fn config_errors_name_the_key_the_line_and_the_file() {
 
 #[test]
 fn explicit_config_and_db_take_precedence() {
-    let s = Sandbox::new();
+    let mut s = Sandbox::new();
+    // File paths throughout, on either backend.
+    s.unset("KEYCTL_DB");
     let cfg = s.home().join("other.toml");
     let db_from_config = s.home().join("from-config.db");
     std::fs::write(
@@ -117,6 +119,7 @@ fn help_for_every_command() {
         &["webhooks", "--help"],
         &["webhooks", "list", "--help"],
         &["webhooks", "test", "--help"],
+        &["migrate", "--help"],
         &["scopes", "--help"],
         &["completions", "--help"],
         &["man", "--help"],

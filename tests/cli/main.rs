@@ -4,15 +4,19 @@
 //! redacts random values; one module per command; snapshots live in
 //! `snapshots/` and are reviewed like code (`cargo insta review`).
 
+mod cluster;
 mod support;
 
 mod audit;
+mod concurrency;
 mod create;
 mod errors;
 mod events;
 mod generated;
 mod interactive;
 mod list;
+mod migrate;
+mod postgres;
 mod reliability;
 mod revoke;
 mod rotate;

@@ -2,7 +2,7 @@
 
 use std::process::Stdio;
 
-use crate::support::Sandbox;
+use crate::support::{Sandbox, sqlite_only};
 
 fn files_of(db: &std::path::Path) -> Vec<Vec<u8>> {
     ["", "-wal", "-shm"]
@@ -136,6 +136,10 @@ fn secrets_are_refused_or_stripped_wherever_text_is_stored() {
         trail.contains(&format!("api_key={}…", &secret[..16])),
         "{trail}"
     );
+    assert!(!s.dump().contains(&secret[16..]), "secret material stored");
+    if sqlite_only("reads the SQLite file byte by byte") {
+        return;
+    }
     let reader = rusqlite::Connection::open(s.db()).unwrap();
     reader.execute_batch("SELECT 1").unwrap();
     for f in files_of(&s.db()) {
@@ -215,4 +219,20 @@ fn ingest_does_not_hold_the_write_lock_while_it_reads() {
         String::from_utf8_lossy(&out.stdout),
         "Imported 1 request for 1 key from standard input\n"
     );
+}
+
+#[test]
+fn a_nul_in_request_text_is_stored_the_same_on_every_backend() {
+    let s = Sandbox::new();
+    let (id, _) = s.create("k", &[]);
+    let log = format!(
+        "{{\"key\":\"{id}\",\"ts\":1795000000,\"status\":200,\"path\":\"/v1/a\\u0000b\",\"user_agent\":\"x\\u0000y\"}}\n"
+    );
+    let run = s.run_with_stdin(&["ingest"], Some(&log));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let trail = s.ok(&["audit", "--action", "request", "--format", "json"]);
+    assert!(trail.contains("/v1/a\u{fffd}b"), "{trail}");
+    assert!(trail.contains("x\u{fffd}y"), "{trail}");
+    let run = s.run(&["update", &id, "--description", "a\u{1}b"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
 }

@@ -7,6 +7,12 @@
 //! temporary path are redacted through the one filter list in [`Redactor`],
 //! numbered in order of first appearance within a test so that snapshots stay
 //! readable and stable while the real values are random.
+//!
+//! With `KEYCTL_TEST_BACKEND=postgres` every sandbox gets a fresh database of
+//! the test cluster (see [`crate::cluster`]) as `KEYCTL_DB`, and the
+//! redactor shows its URL as `[DB]`, so the same snapshots hold on both
+//! backends. Tests that look inside the SQLite file itself say so with
+//! [`sqlite_only`] and pass without checking anything on PostgreSQL.
 
 #![allow(dead_code)]
 
@@ -25,6 +31,23 @@ pub struct Sandbox {
     dir: tempfile::TempDir,
     vars: Vec<(String, String)>,
     redactor: Redactor,
+    /// The PostgreSQL URL of this sandbox's database, on that backend.
+    url: Option<String>,
+}
+
+/// Whether the tests run against PostgreSQL (`KEYCTL_TEST_BACKEND=postgres`).
+pub fn on_postgres() -> bool {
+    crate::cluster::enabled()
+}
+
+/// For a test that inspects the SQLite file itself: true (so the test
+/// returns early) when the suite runs against PostgreSQL.
+pub fn sqlite_only(why: &str) -> bool {
+    if on_postgres() {
+        eprintln!("SQLite only ({why}): not checked on PostgreSQL");
+        return true;
+    }
+    false
 }
 
 /// What one run printed.
@@ -40,18 +63,104 @@ impl Sandbox {
     pub fn new() -> Sandbox {
         let dir = tempfile::tempdir().expect("temp dir");
         let home = dir.path().to_string_lossy().into_owned();
-        let redactor = Redactor::new(&home);
+        let url = on_postgres().then(crate::cluster::fresh_database);
+        let mut redactor = Redactor::new(&home);
+        let mut vars: Vec<(String, String)> = vec![
+            ("HOME".into(), home),
+            ("KEYCTL_NOW".into(), NOW.into()),
+            ("KEYCTL_ACTOR".into(), "alice".into()),
+            ("COLUMNS".into(), "100".into()),
+            ("LANG".into(), "C.UTF-8".into()),
+        ];
+        if let Some(url) = &url {
+            redactor.database = Some(url.clone());
+            vars.push(("KEYCTL_DB".into(), url.clone()));
+        }
         Sandbox {
             dir,
-            vars: vec![
-                ("HOME".into(), home),
-                ("KEYCTL_NOW".into(), NOW.into()),
-                ("KEYCTL_ACTOR".into(), "alice".into()),
-                ("COLUMNS".into(), "100".into()),
-                ("LANG".into(), "C.UTF-8".into()),
-            ],
+            vars,
             redactor,
+            url,
         }
+    }
+
+    /// Where this sandbox's keys live: the PostgreSQL URL, or the default
+    /// database file.
+    pub fn location(&self) -> String {
+        match &self.url {
+            Some(url) => url.clone(),
+            None => self.db().to_string_lossy().into_owned(),
+        }
+    }
+
+    /// Every stored row of every table, as text: what a look at the
+    /// database itself would see, on either backend.
+    pub fn dump(&self) -> String {
+        const TABLES: [&str; 8] = [
+            "keys",
+            "requests",
+            "usage_daily",
+            "usage_endpoints",
+            "limit_counters",
+            "audit_events",
+            "events",
+            "deliveries",
+        ];
+        let mut out = String::new();
+        if let Some(url) = &self.url {
+            let mut client = crate::cluster::cluster().client(&crate::cluster::database_of(url));
+            for t in TABLES {
+                let sql = format!("SELECT t::text FROM keyctl.{t} t ORDER BY 1");
+                for row in client.query(&sql, &[]).unwrap_or_default() {
+                    out.push_str(row.get::<_, &str>(0));
+                    out.push('\n');
+                }
+            }
+            return out;
+        }
+        if !self.db().exists() {
+            return out;
+        }
+        let conn = rusqlite::Connection::open(self.db()).unwrap();
+        for t in TABLES {
+            let mut stmt = conn
+                .prepare(&format!("SELECT * FROM {t} ORDER BY 1"))
+                .unwrap();
+            let n = stmt.column_count();
+            let rows = stmt
+                .query_map([], |r| {
+                    Ok((0..n)
+                        .map(|i| format!("{:?}", r.get_ref(i).unwrap()))
+                        .collect::<Vec<_>>()
+                        .join("|"))
+                })
+                .unwrap();
+            for row in rows {
+                out.push_str(&row.unwrap());
+                out.push('\n');
+            }
+        }
+        out
+    }
+
+    /// Runs SQL on this sandbox's database behind keyctl's back (tables by
+    /// their plain names on both backends).
+    pub fn sql(&self, sql: &str) {
+        match &self.url {
+            Some(url) => crate::cluster::cluster()
+                .client(&crate::cluster::database_of(url))
+                .batch_execute(&format!("SET search_path = keyctl; {sql}"))
+                .unwrap(),
+            None => rusqlite::Connection::open(self.db())
+                .unwrap()
+                .execute_batch(sql)
+                .unwrap(),
+        }
+    }
+
+    /// Opens this sandbox's store through the library.
+    pub fn store(&self, access: keyctl::store::Access) -> keyctl::Store {
+        keyctl::Store::open(Path::new(&self.location()), access).expect("open the store")
     }
 
     pub fn home(&self) -> &Path {
@@ -204,6 +313,8 @@ fn shell_words(args: &[String]) -> String {
 /// of the same length, so tables keep their alignment.
 pub struct Redactor {
     home: String,
+    /// The sandbox's database URL, shown as `[DB]`.
+    database: Option<String>,
     secret: Regex,
     id: Regex,
     prefix: Regex,
@@ -217,6 +328,7 @@ impl Redactor {
     fn new(home: &str) -> Redactor {
         Redactor {
             home: home.to_owned(),
+            database: None,
             secret: Regex::new(r"\b([a-z][a-z0-9]{1,9}_(?:live|test)_)[0-9A-Za-z]{38}\b").unwrap(),
             id: Regex::new(r"\bkey_[0-9a-z]{10}\b").unwrap(),
             prefix: Regex::new(r"\b([a-z][a-z0-9]{1,9}_(?:live|test)_)[0-9A-Za-z]{8}\b").unwrap(),
@@ -244,7 +356,10 @@ impl Redactor {
     }
 
     pub fn redact(&mut self, text: &str) -> String {
-        let text = text.replace(&self.home, "[HOME]");
+        let mut text = text.replace(&self.home, "[HOME]");
+        if let Some(url) = &self.database {
+            text = text.replace(url, "[DB]");
+        }
         let secret = self.secret.clone();
         let text = secret
             .replace_all(&text, |c: &regex::Captures<'_>| {

@@ -18,6 +18,7 @@ pub mod events;
 pub mod ingest;
 pub mod list;
 pub mod man;
+pub mod migrate;
 pub mod revoke;
 pub mod rotate;
 pub mod scopes;

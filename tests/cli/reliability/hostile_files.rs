@@ -155,6 +155,9 @@ fn copy_to(s: &Sandbox, name: &str, bytes: &[u8]) -> PathBuf {
 
 #[test]
 fn truncated_random_and_newer_files_are_refused_untouched() {
+    if crate::support::sqlite_only("damaged, foreign and unwritable SQLite files") {
+        return;
+    }
     let (s, id, secret) = populated();
     let good = std::fs::read(s.db()).unwrap();
     assert!(good.len() > 40_000, "{}", good.len());
@@ -241,6 +244,9 @@ fn open_up(p: &Path, mode: u32) {
 
 #[test]
 fn a_read_only_database_is_refused_untouched() {
+    if crate::support::sqlite_only("damaged, foreign and unwritable SQLite files") {
+        return;
+    }
     let (s, id, secret) = populated();
     let dir = s.home().join("ro");
     std::fs::create_dir(&dir).unwrap();
@@ -292,6 +298,9 @@ fn a_read_only_database_is_refused_untouched() {
 
 #[test]
 fn a_file_size_limit_fails_every_write_cleanly() {
+    if crate::support::sqlite_only("damaged, foreign and unwritable SQLite files") {
+        return;
+    }
     let (s, id, secret) = populated();
     let n = refuse_all(
         &s,
@@ -331,6 +340,9 @@ impl Drop for Mount {
 
 #[test]
 fn a_full_disk_is_refused_untouched() {
+    if crate::support::sqlite_only("damaged, foreign and unwritable SQLite files") {
+        return;
+    }
     let (s, id, secret) = populated();
     let at = s.home().join("full");
     std::fs::create_dir(&at).unwrap();

@@ -64,6 +64,9 @@ fn check(db: &Path, folders: &[PathBuf], when: &str) -> usize {
 
 #[test]
 fn files_are_private_under_common_umasks_and_stay_so() {
+    if crate::support::sqlite_only("file modes; PostgreSQL's own roles decide who reads the data") {
+        return;
+    }
     for umask in [0o022, 0o002] {
         let s = Sandbox::new();
         let db = s.db();
