@@ -415,6 +415,7 @@ impl Backend for SqliteStore {
                     tx: &self.conn,
                     path: &self.path,
                     done: true,
+                    writes: false,
                 }));
             }
             TxKind::Read => "BEGIN DEFERRED",
@@ -441,6 +442,7 @@ impl Backend for SqliteStore {
             tx: &self.conn,
             path,
             done: false,
+            writes: begin == "BEGIN IMMEDIATE",
         }))
     }
 }
@@ -453,6 +455,8 @@ struct SqliteTx<'a> {
     tx: &'a Connection,
     path: &'a Path,
     done: bool,
+    /// A write transaction: after it commits, a long -wal is cut back.
+    writes: bool,
 }
 
 impl Transaction for SqliteTx<'_> {
@@ -468,8 +472,31 @@ impl Transaction for SqliteTx<'_> {
             .map(drop)
             .map_err(|e| db_error(self.path, &e));
         self.done = result.is_ok();
+        if result.is_ok() && self.writes {
+            trim_wal(self.tx, self.path);
+        }
         result
     }
+}
+
+/// A -wal longer than this is checkpointed and truncated after the write
+/// that made it so: one large write (an ingest, a migration) would otherwise
+/// leave a log that every later process reads whole when it opens the
+/// database, until the next writer resets it.
+const WAL_TRIM_BYTES: u64 = 4 << 20;
+
+/// Checkpoints everything and truncates the -wal if it has grown long. It
+/// must not wait: if readers hold old snapshots it gives up at once, and a
+/// later writer tries again.
+fn trim_wal(conn: &Connection, path: &Path) {
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    let long = fs::metadata(&wal).is_ok_and(|m| m.len() > WAL_TRIM_BYTES);
+    if !long || conn.busy_timeout(Duration::ZERO).is_err() {
+        return;
+    }
+    let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+    let _ = conn.busy_timeout(BUSY_TIMEOUT);
 }
 
 impl Drop for SqliteTx<'_> {
@@ -1913,6 +1940,35 @@ mod tests {
                 "{sql} scans without an index: {plan}"
             );
         }
+    }
+
+    #[test]
+    fn a_long_wal_is_truncated_after_the_write_that_made_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("wal.db");
+        let mut store = super::super::Store::open(&path, Access::Write).unwrap();
+        let wal = dir.path().join("wal.db-wal");
+        let big = "x".repeat(4000);
+        store
+            .write(Durability::Normal, |q| {
+                for i in 0..2000 {
+                    q.add_endpoint("key_0000000001", i, &big, 1)?;
+                }
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(
+            fs::metadata(&wal).unwrap().len(),
+            0,
+            "the -wal was left long"
+        );
+        // A small write leaves the (short) -wal alone.
+        store
+            .write(Durability::Normal, |q| {
+                q.add_daily("key_0000000001", 1, 200, 1)
+            })
+            .unwrap();
+        assert!(fs::metadata(&wal).unwrap().len() > 0);
     }
 
     #[test]
