@@ -88,6 +88,31 @@ pub struct Key {
 }
 
 impl Key {
+    /// An active live key created at the epoch, for unit tests.
+    #[cfg(test)]
+    pub(crate) fn sample(scopes: ScopeSet) -> Key {
+        Key {
+            id: "key_0000000001".into(),
+            name: "k".into(),
+            description: None,
+            environment: Environment::Live,
+            scopes,
+            prefix: "sk_live_abcdefgh".into(),
+            created_at: crate::time::from_unix(0),
+            created_by: "op".into(),
+            expires_at: None,
+            last_used_at: None,
+            revoked_at: None,
+            revoked_by: None,
+            revoke_reason: None,
+            rotated_from: None,
+            replaced_by: None,
+            rate_limit: None,
+            quota: None,
+            metadata: BTreeMap::new(),
+        }
+    }
+
     /// `revoked` if revoked; else `expired` if `expires_at <= now`; else `active`.
     #[must_use]
     pub fn status(&self, now: Timestamp) -> Status {
@@ -170,26 +195,7 @@ mod tests {
     use crate::time::from_unix;
 
     fn key() -> Key {
-        Key {
-            id: "key_0123456789".into(),
-            name: "n".into(),
-            description: None,
-            environment: Environment::Live,
-            scopes: ScopeSet::default(),
-            prefix: "sk_live_abcdefgh".into(),
-            created_at: from_unix(0),
-            created_by: "op".into(),
-            expires_at: None,
-            last_used_at: None,
-            revoked_at: None,
-            revoked_by: None,
-            revoke_reason: None,
-            rotated_from: None,
-            replaced_by: None,
-            rate_limit: None,
-            quota: None,
-            metadata: BTreeMap::new(),
-        }
+        Key::sample(ScopeSet::default())
     }
 
     #[test]

@@ -519,7 +519,6 @@ mod tests {
     use super::*;
     use crate::scope::{Level, ScopeSet};
     use crate::time::from_unix;
-    use std::collections::BTreeMap;
 
     fn on(r: &str, level: Level) -> Scope {
         Scope::On {
@@ -529,26 +528,7 @@ mod tests {
     }
 
     fn key(scopes: Vec<Scope>) -> Key {
-        Key {
-            id: "key_0000000001".into(),
-            name: "k".into(),
-            description: None,
-            environment: Environment::Live,
-            scopes: ScopeSet::new(scopes),
-            prefix: "sk_live_abcdefgh".into(),
-            created_at: from_unix(0),
-            created_by: "op".into(),
-            expires_at: None,
-            last_used_at: None,
-            revoked_at: None,
-            revoked_by: None,
-            revoke_reason: None,
-            rotated_from: None,
-            replaced_by: None,
-            rate_limit: None,
-            quota: None,
-            metadata: BTreeMap::new(),
-        }
+        Key::sample(ScopeSet::new(scopes))
     }
 
     #[test]

@@ -383,18 +383,7 @@ fn route(
         let kind = EventKind::parse(&event.kind).ok();
         for d in &settings.destinations {
             if kind.is_some_and(|k| d.wants(k)) {
-                q.put_delivery(&DeliveryRow {
-                    event_seq: event.seq,
-                    destination: d.name.clone(),
-                    state: DeliveryState::Pending,
-                    attempts: 0,
-                    interrupted: 0,
-                    next_at: now,
-                    claimed_until: None,
-                    last_attempt_at: None,
-                    last_error: None,
-                    delivered_at: None,
-                })?;
+                q.put_delivery(&DeliveryRow::pending(event.seq, &d.name, now))?;
             }
         }
         q.refresh_event_state(event.seq)?;

@@ -345,18 +345,7 @@ impl Keyctl {
                     // A run is sending it right now; leave that one be.
                     continue;
                 }
-                q.put_delivery(&DeliveryRow {
-                    event_seq: event.seq,
-                    destination: d.name.clone(),
-                    state: DeliveryState::Pending,
-                    attempts: 0,
-                    interrupted: 0,
-                    next_at: now,
-                    claimed_until: None,
-                    last_attempt_at: None,
-                    last_error: None,
-                    delivered_at: None,
-                })?;
+                q.put_delivery(&DeliveryRow::pending(event.seq, &d.name, now))?;
             }
             q.refresh_event_state(event.seq)?;
             let event = q.event_by_seq(event.seq)?.unwrap_or(event);

@@ -332,6 +332,25 @@ pub struct DeliveryRow {
     pub delivered_at: Option<Timestamp>,
 }
 
+impl DeliveryRow {
+    /// A delivery that has not been tried yet, due at `now`.
+    #[must_use]
+    pub fn pending(event_seq: i64, destination: &str, now: Timestamp) -> DeliveryRow {
+        DeliveryRow {
+            event_seq,
+            destination: destination.to_owned(),
+            state: DeliveryState::Pending,
+            attempts: 0,
+            interrupted: 0,
+            next_at: now,
+            claimed_until: None,
+            last_attempt_at: None,
+            last_error: None,
+            delivered_at: None,
+        }
+    }
+}
+
 /// Which events a listing wants.
 #[derive(Debug, Clone, Default)]
 pub struct EventQuery {
