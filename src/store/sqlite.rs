@@ -786,6 +786,33 @@ impl SqliteTx<'_> {
     }
 }
 
+impl SqliteTx<'_> {
+    /// Inserts a request row; `seq` keeps a copied row's number, `None` lets
+    /// SQLite number it (NULL into an INTEGER PRIMARY KEY).
+    fn insert_request_row(&self, seq: Option<i64>, r: &RequestRecord) -> Result<()> {
+        let mut stmt = self.tx.prepare_cached(
+            "INSERT INTO requests (seq, key_id, ts, method, path, status, duration_ms, ip, \
+             user_agent, outcome, source, actor) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        )?;
+        stmt.execute(params![
+            seq,
+            r.key_id,
+            r.ts.timestamp(),
+            r.method,
+            r.path,
+            r.status,
+            r.duration_ms,
+            r.ip,
+            r.user_agent,
+            r.outcome,
+            r.source.as_str(),
+            r.actor,
+        ])?;
+        Ok(())
+    }
+}
+
 impl Queries for SqliteTx<'_> {
     fn insert_key(&mut self, key: &Key, hash: &SecretHash) -> Result<()> {
         let mut stmt = self.tx.prepare_cached(
@@ -963,25 +990,7 @@ impl Queries for SqliteTx<'_> {
     }
 
     fn insert_request(&mut self, r: &RequestRecord) -> Result<()> {
-        let mut stmt = self.tx.prepare_cached(
-            "INSERT INTO requests (key_id, ts, method, path, status, duration_ms, ip, \
-             user_agent, outcome, source, actor) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-        )?;
-        stmt.execute(params![
-            r.key_id,
-            r.ts.timestamp(),
-            r.method,
-            r.path,
-            r.status,
-            r.duration_ms,
-            r.ip,
-            r.user_agent,
-            r.outcome,
-            r.source.as_str(),
-            r.actor,
-        ])?;
-        Ok(())
+        self.insert_request_row(None, r)
     }
 
     fn add_daily(&mut self, key_id: &str, day: i64, status: u16, n: u64) -> Result<()> {
@@ -1585,27 +1594,7 @@ impl SqliteTx<'_> {
                     .prepare_cached("UPDATE keys SET seq = ?2 WHERE id = ?1")?;
                 stmt.execute(params![key.id, seq])?;
             }
-            CopyRecord::Request { seq, request: r } => {
-                let mut stmt = self.tx.prepare_cached(
-                    "INSERT INTO requests (seq, key_id, ts, method, path, status, duration_ms, \
-                     ip, user_agent, outcome, source, actor) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-                )?;
-                stmt.execute(params![
-                    seq,
-                    r.key_id,
-                    r.ts.timestamp(),
-                    r.method,
-                    r.path,
-                    r.status,
-                    r.duration_ms,
-                    r.ip,
-                    r.user_agent,
-                    r.outcome,
-                    r.source.as_str(),
-                    r.actor,
-                ])?;
-            }
+            CopyRecord::Request { seq, request: r } => self.insert_request_row(Some(*seq), r)?,
             CopyRecord::Daily {
                 key_id,
                 day,
