@@ -172,6 +172,17 @@ impl Sandbox {
         self.home().join(".local/share/keyctl/keyctl.db")
     }
 
+    /// Moves everything in the `-wal` into the database file and removes the
+    /// `-wal`, as a plain SQLite connection does: keyctl leaves the `-wal`
+    /// in place when it exits, so a copy of the file alone may be stale.
+    pub fn checkpoint(&self) {
+        rusqlite::Connection::open(self.db())
+            .unwrap()
+            .execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
+            .unwrap();
+        assert!(!PathBuf::from(format!("{}-wal", self.db().display())).exists());
+    }
+
     /// Sets (or replaces) an environment variable for later runs.
     pub fn set(&mut self, key: &str, value: &str) -> &mut Self {
         self.vars.retain(|(k, _)| k != key);

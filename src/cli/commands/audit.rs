@@ -333,7 +333,7 @@ fn verify(ctx: &mut Ctx, expected: Option<&str>) -> anyhow::Result<ExitCode> {
         Format::Table => match &report.broken {
             None => {
                 let ok = out.paint("intact", Paint::Green);
-                out.line(&format!("{ok}: {} entries checked", report.checked))?;
+                out.line(&format!("{ok}: {}", entries_checked(report.checked)))?;
                 if let Some((seq, hash)) = &report.head {
                     out.line(&format!("head: entry {seq} {hash}"))?;
                 }
@@ -341,7 +341,7 @@ fn verify(ctx: &mut Ctx, expected: Option<&str>) -> anyhow::Result<ExitCode> {
             Some((seq, problem)) => {
                 let bad = out.paint("broken", Paint::Red);
                 out.line(&format!("{bad} at entry {seq}: {problem}"))?;
-                out.line(&format!("{} entries checked", report.checked))?;
+                out.line(&entries_checked(report.checked))?;
             }
         },
     }
@@ -396,4 +396,9 @@ fn head(ctx: &mut Ctx) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::Success)
+}
+
+/// "1 entry checked", "2 entries checked".
+fn entries_checked(n: u64) -> String {
+    format!("{n} {} checked", if n == 1 { "entry" } else { "entries" })
 }

@@ -136,13 +136,7 @@ fn populated() -> (Sandbox, String, String) {
     }
     let run = s.run_with_stdin(&["verify", "-q"], Some(&format!("{secret}\n")));
     assert_eq!(run.code, 0);
-    // keyctl leaves the -wal in place when it exits; a plain SQLite
-    // connection checkpoints everything into the file and removes it.
-    rusqlite::Connection::open(s.db())
-        .unwrap()
-        .execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
-        .unwrap();
-    assert!(!PathBuf::from(format!("{}-wal", s.db().display())).exists());
+    s.checkpoint();
     (s, id, secret)
 }
 
