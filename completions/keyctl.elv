@@ -48,6 +48,11 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'keyctl;create'= {
+            cand --db 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
+            cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
+            cand --format 'Output format'
+            cand --color 'When to colour the output (NO_COLOR is honoured)'
+            cand --actor 'The operator to record [default: $KEYCTL_ACTOR, else the login name]'
             cand --name 'Name of the key (1-100 characters; need not be unique)'
             cand --scope 'A scope to grant, RESOURCE:LEVEL with LEVEL read, write or admin (repeatable)'
             cand --env 'Environment of the key [default: live, or default_env from the config]'
@@ -56,30 +61,25 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand --rate-limit 'Rate limit, N/WINDOW: 60/min, 2000/15min, 10/s'
             cand --quota 'Quota of valid calls per calendar day or month (UTC): 1000/day, 50000/month'
             cand --meta 'Metadata entry KEY=VALUE (repeatable)'
-            cand --db 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
-            cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
-            cand --format 'Output format'
-            cand --color 'When to colour the output (NO_COLOR is honoured)'
-            cand --actor 'The operator to record [default: $KEYCTL_ACTOR, else the login name]'
-            cand --full-access 'Grant every scope (the `*` scope)'
-            cand --no-deliver 'Do not send the change''s event to webhooks and hooks now (`keyctl events deliver` will)'
             cand -q 'Print only the essential value (the secret for create and rotate)'
             cand --quiet 'Print only the essential value (the secret for create and rotate)'
+            cand --full-access 'Grant every scope (the `*` scope)'
+            cand --no-deliver 'Do not send the change''s event to webhooks and hooks now (`keyctl events deliver` will)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
         &'keyctl;list'= {
-            cand --status 'Which keys by status [default: every key that is not revoked]'
-            cand --env 'Only keys of this environment'
-            cand --scope 'Only keys whose scopes satisfy RESOURCE:LEVEL (or `*`)'
-            cand --expiring-within 'Only keys that expire within this long (e.g. 14d)'
             cand --db 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
             cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
             cand --format 'Output format'
             cand --color 'When to colour the output (NO_COLOR is honoured)'
             cand --actor 'The operator to record [default: $KEYCTL_ACTOR, else the login name]'
+            cand --status 'Which keys by status [default: every key that is not revoked]'
+            cand --env 'Only keys of this environment'
+            cand --scope 'Only keys whose scopes satisfy RESOURCE:LEVEL (or `*`)'
+            cand --expiring-within 'Only keys that expire within this long (e.g. 14d)'
             cand -q 'Print only the essential value (the secret for create and rotate)'
             cand --quiet 'Print only the essential value (the secret for create and rotate)'
             cand -h 'Print help (see more with ''--help'')'
@@ -101,6 +101,11 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand --version 'Print version'
         }
         &'keyctl;update'= {
+            cand --db 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
+            cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
+            cand --format 'Output format'
+            cand --color 'When to colour the output (NO_COLOR is honoured)'
+            cand --actor 'The operator to record [default: $KEYCTL_ACTOR, else the login name]'
             cand --name 'New name (1-100 characters)'
             cand --description 'New description ("" removes it)'
             cand --expires 'New expiry: YYYY-MM-DD, an RFC 3339 time, a duration from now (90d), or never'
@@ -108,83 +113,78 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand --quota 'New quota, N/day or N/month, or none'
             cand --meta 'Set a metadata entry KEY=VALUE (repeatable)'
             cand --unset-meta 'Remove a metadata entry (repeatable)'
-            cand --db 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
-            cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
-            cand --format 'Output format'
-            cand --color 'When to colour the output (NO_COLOR is honoured)'
-            cand --actor 'The operator to record [default: $KEYCTL_ACTOR, else the login name]'
-            cand --no-deliver 'Do not send the change''s event to webhooks and hooks now (`keyctl events deliver` will)'
             cand -q 'Print only the essential value (the secret for create and rotate)'
             cand --quiet 'Print only the essential value (the secret for create and rotate)'
+            cand --no-deliver 'Do not send the change''s event to webhooks and hooks now (`keyctl events deliver` will)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
         &'keyctl;revoke'= {
-            cand --reason 'Why the key is revoked (kept with the key and in the audit trail)'
             cand --db 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
             cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
             cand --format 'Output format'
             cand --color 'When to colour the output (NO_COLOR is honoured)'
             cand --actor 'The operator to record [default: $KEYCTL_ACTOR, else the login name]'
+            cand --reason 'Why the key is revoked (kept with the key and in the audit trail)'
+            cand -q 'Print only the essential value (the secret for create and rotate)'
+            cand --quiet 'Print only the essential value (the secret for create and rotate)'
             cand -y 'Do not ask for confirmation'
             cand --yes 'Do not ask for confirmation'
             cand --no-deliver 'Do not send the change''s event to webhooks and hooks now (`keyctl events deliver` will)'
-            cand -q 'Print only the essential value (the secret for create and rotate)'
-            cand --quiet 'Print only the essential value (the secret for create and rotate)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
         &'keyctl;rotate'= {
-            cand --grace 'Keep the old key valid this long (e.g. 24h, 7d; at most 30d) instead of revoking it now'
             cand --db 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
             cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
             cand --format 'Output format'
             cand --color 'When to colour the output (NO_COLOR is honoured)'
             cand --actor 'The operator to record [default: $KEYCTL_ACTOR, else the login name]'
+            cand --grace 'Keep the old key valid this long (e.g. 24h, 7d; at most 30d) instead of revoking it now'
+            cand -q 'Print only the essential value (the secret for create and rotate)'
+            cand --quiet 'Print only the essential value (the secret for create and rotate)'
             cand -y 'Do not ask for confirmation'
             cand --yes 'Do not ask for confirmation'
             cand --no-deliver 'Do not send the change''s event to webhooks and hooks now (`keyctl events deliver` will)'
-            cand -q 'Print only the essential value (the secret for create and rotate)'
-            cand --quiet 'Print only the essential value (the secret for create and rotate)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
         &'keyctl;verify'= {
+            cand --db 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
+            cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
+            cand --format 'Output format'
+            cand --color 'When to colour the output (NO_COLOR is honoured)'
+            cand --actor 'The operator to record [default: $KEYCTL_ACTOR, else the login name]'
             cand --scope 'A scope the key must grant, RESOURCE:LEVEL (repeatable)'
             cand --env 'The environment the key must belong to'
             cand --method 'The request''s HTTP method (recorded; with --path, derives the scope)'
             cand --path 'The request''s path (recorded; with --method, derives the scope)'
             cand --ip 'The client''s IP address (recorded)'
             cand --user-agent 'The client''s user agent (recorded)'
-            cand --db 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
-            cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
-            cand --format 'Output format'
-            cand --color 'When to colour the output (NO_COLOR is honoured)'
-            cand --actor 'The operator to record [default: $KEYCTL_ACTOR, else the login name]'
-            cand --no-record 'Write nothing: no request, no usage, no limit consumed, no audit event'
             cand -q 'Print only the essential value (the secret for create and rotate)'
             cand --quiet 'Print only the essential value (the secret for create and rotate)'
+            cand --no-record 'Write nothing: no request, no usage, no limit consumed, no audit event'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
         &'keyctl;usage'= {
-            cand --days 'The last N days, today included [default: 30]'
-            cand --since 'Start of the window: YYYY-MM-DD, RFC 3339, or a duration ago (7d)'
-            cand --until 'End of the window (exclusive) [default: now]'
-            cand --recent 'How many of the latest calls to list'
             cand --db 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
             cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
             cand --format 'Output format'
             cand --color 'When to colour the output (NO_COLOR is honoured)'
             cand --actor 'The operator to record [default: $KEYCTL_ACTOR, else the login name]'
+            cand --days 'The last N days, today included [default: 30]'
+            cand --since 'Start of the window: YYYY-MM-DD, RFC 3339, or a duration ago (7d)'
+            cand --until 'End of the window (exclusive) [default: now]'
+            cand --recent 'How many of the latest calls to list'
             cand -q 'Print only the essential value (the secret for create and rotate)'
             cand --quiet 'Print only the essential value (the secret for create and rotate)'
             cand -h 'Print help (see more with ''--help'')'
@@ -206,18 +206,18 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand --version 'Print version'
         }
         &'keyctl;audit'= {
+            cand --db 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
+            cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
+            cand --format 'Output format'
+            cand --color 'When to colour the output (NO_COLOR is honoured)'
             cand --key 'Only entries about this key (id, displayed prefix or name)'
             cand --action 'Only this action (repeatable): key.created, key.updated, key.revoked, key.rotated, verify.failed, verify.forbidden, verify.limited, requests.ingested, command.refused, request'
-            cand --actor 'Only entries by this operator (for requests: who ran verify or ingest)'
             cand --since 'From this time: YYYY-MM-DD, RFC 3339, or a duration ago (7d)'
             cand --until 'Until this time (exclusive)'
             cand --status 'Only this HTTP status or class: 401, 4xx, 5xx'
             cand --path 'Only requests whose path starts with this'
             cand --limit 'At most this many entries'
-            cand --db 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
-            cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
-            cand --format 'Output format'
-            cand --color 'When to colour the output (NO_COLOR is honoured)'
+            cand --actor 'Only entries by this operator (for requests: who ran verify or ingest)'
             cand -q 'Print only the essential value (the secret for create and rotate)'
             cand --quiet 'Print only the essential value (the secret for create and rotate)'
             cand -h 'Print help (see more with ''--help'')'
@@ -412,12 +412,12 @@ set edit:completion:arg-completer[keyctl] = {|@words|
         &'keyctl;webhooks;help;help'= {
         }
         &'keyctl;migrate'= {
-            cand --to 'The store to copy to: a postgres:// URL or a file path; it must hold no keyctl data'
             cand --db 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
             cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
             cand --format 'Output format'
             cand --color 'When to colour the output (NO_COLOR is honoured)'
             cand --actor 'The operator to record [default: $KEYCTL_ACTOR, else the login name]'
+            cand --to 'The store to copy to: a postgres:// URL or a file path; it must hold no keyctl data'
             cand -q 'Print only the essential value (the secret for create and rotate)'
             cand --quiet 'Print only the essential value (the secret for create and rotate)'
             cand -h 'Print help (see more with ''--help'')'
@@ -504,16 +504,29 @@ set edit:completion:arg-completer[keyctl] = {|@words|
         &'keyctl;help;audit'= {
             cand verify 'Check the hash chain; exit 1 at the first broken entry'
             cand head 'Print the number of chained entries and the last hash'
+            cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'keyctl;help;audit;verify'= {
         }
         &'keyctl;help;audit;head'= {
+        }
+        &'keyctl;help;audit;help'= {
+            cand verify 'Check the hash chain; exit 1 at the first broken entry'
+            cand head 'Print the number of chained entries and the last hash'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'keyctl;help;audit;help;verify'= {
+        }
+        &'keyctl;help;audit;help;head'= {
+        }
+        &'keyctl;help;audit;help;help'= {
         }
         &'keyctl;help;events'= {
             cand list 'List recorded events, newest first'
             cand deliver 'Send pending events to webhooks and hooks, with retries'
             cand scan 'Record api_key.expiring and api_key.expired events (for cron)'
             cand replay 'Send one event again'
+            cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'keyctl;help;events;list'= {
         }
@@ -523,13 +536,42 @@ set edit:completion:arg-completer[keyctl] = {|@words|
         }
         &'keyctl;help;events;replay'= {
         }
+        &'keyctl;help;events;help'= {
+            cand list 'List recorded events, newest first'
+            cand deliver 'Send pending events to webhooks and hooks, with retries'
+            cand scan 'Record api_key.expiring and api_key.expired events (for cron)'
+            cand replay 'Send one event again'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'keyctl;help;events;help;list'= {
+        }
+        &'keyctl;help;events;help;deliver'= {
+        }
+        &'keyctl;help;events;help;scan'= {
+        }
+        &'keyctl;help;events;help;replay'= {
+        }
+        &'keyctl;help;events;help;help'= {
+        }
         &'keyctl;help;webhooks'= {
             cand list 'List the configured webhooks and hooks (never their secrets)'
             cand test 'Send a signed webhook.test event to one webhook or hook'
+            cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'keyctl;help;webhooks;list'= {
         }
         &'keyctl;help;webhooks;test'= {
+        }
+        &'keyctl;help;webhooks;help'= {
+            cand list 'List the configured webhooks and hooks (never their secrets)'
+            cand test 'Send a signed webhook.test event to one webhook or hook'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'keyctl;help;webhooks;help;list'= {
+        }
+        &'keyctl;help;webhooks;help;test'= {
+        }
+        &'keyctl;help;webhooks;help;help'= {
         }
         &'keyctl;help;migrate'= {
         }

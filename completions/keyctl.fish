@@ -53,15 +53,6 @@ complete -c keyctl -n "__fish_keyctl_needs_command" -f -a "scopes" -d 'List the 
 complete -c keyctl -n "__fish_keyctl_needs_command" -f -a "completions" -d 'Print the completion script for a shell'
 complete -c keyctl -n "__fish_keyctl_needs_command" -f -a "man" -d 'Print the man page of keyctl or of one command'
 complete -c keyctl -n "__fish_keyctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c keyctl -n "__fish_keyctl_using_subcommand create" -l name -d 'Name of the key (1-100 characters; need not be unique)' -r
-complete -c keyctl -n "__fish_keyctl_using_subcommand create" -l scope -d 'A scope to grant, RESOURCE:LEVEL with LEVEL read, write or admin (repeatable)' -r
-complete -c keyctl -n "__fish_keyctl_using_subcommand create" -l env -d 'Environment of the key [default: live, or default_env from the config]' -r -f -a "live\t''
-test\t''"
-complete -c keyctl -n "__fish_keyctl_using_subcommand create" -l expires -d 'Expiry: YYYY-MM-DD (00:00 UTC), an RFC 3339 time, a duration (90d, 12h, 4w) or never' -r
-complete -c keyctl -n "__fish_keyctl_using_subcommand create" -l description -d 'Free text about the key (at most 1,000 characters)' -r
-complete -c keyctl -n "__fish_keyctl_using_subcommand create" -l rate-limit -d 'Rate limit, N/WINDOW: 60/min, 2000/15min, 10/s' -r
-complete -c keyctl -n "__fish_keyctl_using_subcommand create" -l quota -d 'Quota of valid calls per calendar day or month (UTC): 1000/day, 50000/month' -r
-complete -c keyctl -n "__fish_keyctl_using_subcommand create" -l meta -d 'Metadata entry KEY=VALUE (repeatable)' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand create" -l db -d 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand create" -l config -d 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand create" -l format -d 'Output format' -r -f -a "table\t''
@@ -71,19 +62,20 @@ complete -c keyctl -n "__fish_keyctl_using_subcommand create" -l color -d 'When 
 always\t''
 never\t''"
 complete -c keyctl -n "__fish_keyctl_using_subcommand create" -l actor -d 'The operator to record [default: $KEYCTL_ACTOR, else the login name]' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand create" -l name -d 'Name of the key (1-100 characters; need not be unique)' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand create" -l scope -d 'A scope to grant, RESOURCE:LEVEL with LEVEL read, write or admin (repeatable)' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand create" -l env -d 'Environment of the key [default: live, or default_env from the config]' -r -f -a "live\t''
+test\t''"
+complete -c keyctl -n "__fish_keyctl_using_subcommand create" -l expires -d 'Expiry: YYYY-MM-DD (00:00 UTC), an RFC 3339 time, a duration (90d, 12h, 4w) or never' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand create" -l description -d 'Free text about the key (at most 1,000 characters)' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand create" -l rate-limit -d 'Rate limit, N/WINDOW: 60/min, 2000/15min, 10/s' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand create" -l quota -d 'Quota of valid calls per calendar day or month (UTC): 1000/day, 50000/month' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand create" -l meta -d 'Metadata entry KEY=VALUE (repeatable)' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand create" -s q -l quiet -d 'Print only the essential value (the secret for create and rotate)'
 complete -c keyctl -n "__fish_keyctl_using_subcommand create" -l full-access -d 'Grant every scope (the `*` scope)'
 complete -c keyctl -n "__fish_keyctl_using_subcommand create" -l no-deliver -d 'Do not send the change\'s event to webhooks and hooks now (`keyctl events deliver` will)'
-complete -c keyctl -n "__fish_keyctl_using_subcommand create" -s q -l quiet -d 'Print only the essential value (the secret for create and rotate)'
 complete -c keyctl -n "__fish_keyctl_using_subcommand create" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c keyctl -n "__fish_keyctl_using_subcommand create" -s V -l version -d 'Print version'
-complete -c keyctl -n "__fish_keyctl_using_subcommand list" -l status -d 'Which keys by status [default: every key that is not revoked]' -r -f -a "active\t''
-expired\t''
-revoked\t''
-all\t''"
-complete -c keyctl -n "__fish_keyctl_using_subcommand list" -l env -d 'Only keys of this environment' -r -f -a "live\t''
-test\t''"
-complete -c keyctl -n "__fish_keyctl_using_subcommand list" -l scope -d 'Only keys whose scopes satisfy RESOURCE:LEVEL (or `*`)' -r
-complete -c keyctl -n "__fish_keyctl_using_subcommand list" -l expiring-within -d 'Only keys that expire within this long (e.g. 14d)' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand list" -l db -d 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand list" -l config -d 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand list" -l format -d 'Output format' -r -f -a "table\t''
@@ -93,6 +85,14 @@ complete -c keyctl -n "__fish_keyctl_using_subcommand list" -l color -d 'When to
 always\t''
 never\t''"
 complete -c keyctl -n "__fish_keyctl_using_subcommand list" -l actor -d 'The operator to record [default: $KEYCTL_ACTOR, else the login name]' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand list" -l status -d 'Which keys by status [default: every key that is not revoked]' -r -f -a "active\t''
+expired\t''
+revoked\t''
+all\t''"
+complete -c keyctl -n "__fish_keyctl_using_subcommand list" -l env -d 'Only keys of this environment' -r -f -a "live\t''
+test\t''"
+complete -c keyctl -n "__fish_keyctl_using_subcommand list" -l scope -d 'Only keys whose scopes satisfy RESOURCE:LEVEL (or `*`)' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand list" -l expiring-within -d 'Only keys that expire within this long (e.g. 14d)' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand list" -s q -l quiet -d 'Print only the essential value (the secret for create and rotate)'
 complete -c keyctl -n "__fish_keyctl_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c keyctl -n "__fish_keyctl_using_subcommand list" -s V -l version -d 'Print version'
@@ -108,13 +108,6 @@ complete -c keyctl -n "__fish_keyctl_using_subcommand show" -l actor -d 'The ope
 complete -c keyctl -n "__fish_keyctl_using_subcommand show" -s q -l quiet -d 'Print only the essential value (the secret for create and rotate)'
 complete -c keyctl -n "__fish_keyctl_using_subcommand show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c keyctl -n "__fish_keyctl_using_subcommand show" -s V -l version -d 'Print version'
-complete -c keyctl -n "__fish_keyctl_using_subcommand update" -l name -d 'New name (1-100 characters)' -r
-complete -c keyctl -n "__fish_keyctl_using_subcommand update" -l description -d 'New description ("" removes it)' -r
-complete -c keyctl -n "__fish_keyctl_using_subcommand update" -l expires -d 'New expiry: YYYY-MM-DD, an RFC 3339 time, a duration from now (90d), or never' -r
-complete -c keyctl -n "__fish_keyctl_using_subcommand update" -l rate-limit -d 'New rate limit, N/WINDOW (60/min), or none' -r
-complete -c keyctl -n "__fish_keyctl_using_subcommand update" -l quota -d 'New quota, N/day or N/month, or none' -r
-complete -c keyctl -n "__fish_keyctl_using_subcommand update" -l meta -d 'Set a metadata entry KEY=VALUE (repeatable)' -r
-complete -c keyctl -n "__fish_keyctl_using_subcommand update" -l unset-meta -d 'Remove a metadata entry (repeatable)' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand update" -l db -d 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand update" -l config -d 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand update" -l format -d 'Output format' -r -f -a "table\t''
@@ -124,11 +117,17 @@ complete -c keyctl -n "__fish_keyctl_using_subcommand update" -l color -d 'When 
 always\t''
 never\t''"
 complete -c keyctl -n "__fish_keyctl_using_subcommand update" -l actor -d 'The operator to record [default: $KEYCTL_ACTOR, else the login name]' -r
-complete -c keyctl -n "__fish_keyctl_using_subcommand update" -l no-deliver -d 'Do not send the change\'s event to webhooks and hooks now (`keyctl events deliver` will)'
+complete -c keyctl -n "__fish_keyctl_using_subcommand update" -l name -d 'New name (1-100 characters)' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand update" -l description -d 'New description ("" removes it)' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand update" -l expires -d 'New expiry: YYYY-MM-DD, an RFC 3339 time, a duration from now (90d), or never' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand update" -l rate-limit -d 'New rate limit, N/WINDOW (60/min), or none' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand update" -l quota -d 'New quota, N/day or N/month, or none' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand update" -l meta -d 'Set a metadata entry KEY=VALUE (repeatable)' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand update" -l unset-meta -d 'Remove a metadata entry (repeatable)' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand update" -s q -l quiet -d 'Print only the essential value (the secret for create and rotate)'
+complete -c keyctl -n "__fish_keyctl_using_subcommand update" -l no-deliver -d 'Do not send the change\'s event to webhooks and hooks now (`keyctl events deliver` will)'
 complete -c keyctl -n "__fish_keyctl_using_subcommand update" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c keyctl -n "__fish_keyctl_using_subcommand update" -s V -l version -d 'Print version'
-complete -c keyctl -n "__fish_keyctl_using_subcommand revoke" -l reason -d 'Why the key is revoked (kept with the key and in the audit trail)' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand revoke" -l db -d 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand revoke" -l config -d 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand revoke" -l format -d 'Output format' -r -f -a "table\t''
@@ -138,12 +137,12 @@ complete -c keyctl -n "__fish_keyctl_using_subcommand revoke" -l color -d 'When 
 always\t''
 never\t''"
 complete -c keyctl -n "__fish_keyctl_using_subcommand revoke" -l actor -d 'The operator to record [default: $KEYCTL_ACTOR, else the login name]' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand revoke" -l reason -d 'Why the key is revoked (kept with the key and in the audit trail)' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand revoke" -s q -l quiet -d 'Print only the essential value (the secret for create and rotate)'
 complete -c keyctl -n "__fish_keyctl_using_subcommand revoke" -s y -l yes -d 'Do not ask for confirmation'
 complete -c keyctl -n "__fish_keyctl_using_subcommand revoke" -l no-deliver -d 'Do not send the change\'s event to webhooks and hooks now (`keyctl events deliver` will)'
-complete -c keyctl -n "__fish_keyctl_using_subcommand revoke" -s q -l quiet -d 'Print only the essential value (the secret for create and rotate)'
 complete -c keyctl -n "__fish_keyctl_using_subcommand revoke" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c keyctl -n "__fish_keyctl_using_subcommand revoke" -s V -l version -d 'Print version'
-complete -c keyctl -n "__fish_keyctl_using_subcommand rotate" -l grace -d 'Keep the old key valid this long (e.g. 24h, 7d; at most 30d) instead of revoking it now' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand rotate" -l db -d 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand rotate" -l config -d 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand rotate" -l format -d 'Output format' -r -f -a "table\t''
@@ -153,18 +152,12 @@ complete -c keyctl -n "__fish_keyctl_using_subcommand rotate" -l color -d 'When 
 always\t''
 never\t''"
 complete -c keyctl -n "__fish_keyctl_using_subcommand rotate" -l actor -d 'The operator to record [default: $KEYCTL_ACTOR, else the login name]' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand rotate" -l grace -d 'Keep the old key valid this long (e.g. 24h, 7d; at most 30d) instead of revoking it now' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand rotate" -s q -l quiet -d 'Print only the essential value (the secret for create and rotate)'
 complete -c keyctl -n "__fish_keyctl_using_subcommand rotate" -s y -l yes -d 'Do not ask for confirmation'
 complete -c keyctl -n "__fish_keyctl_using_subcommand rotate" -l no-deliver -d 'Do not send the change\'s event to webhooks and hooks now (`keyctl events deliver` will)'
-complete -c keyctl -n "__fish_keyctl_using_subcommand rotate" -s q -l quiet -d 'Print only the essential value (the secret for create and rotate)'
 complete -c keyctl -n "__fish_keyctl_using_subcommand rotate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c keyctl -n "__fish_keyctl_using_subcommand rotate" -s V -l version -d 'Print version'
-complete -c keyctl -n "__fish_keyctl_using_subcommand verify" -l scope -d 'A scope the key must grant, RESOURCE:LEVEL (repeatable)' -r
-complete -c keyctl -n "__fish_keyctl_using_subcommand verify" -l env -d 'The environment the key must belong to' -r -f -a "live\t''
-test\t''"
-complete -c keyctl -n "__fish_keyctl_using_subcommand verify" -l method -d 'The request\'s HTTP method (recorded; with --path, derives the scope)' -r
-complete -c keyctl -n "__fish_keyctl_using_subcommand verify" -l path -d 'The request\'s path (recorded; with --method, derives the scope)' -r
-complete -c keyctl -n "__fish_keyctl_using_subcommand verify" -l ip -d 'The client\'s IP address (recorded)' -r
-complete -c keyctl -n "__fish_keyctl_using_subcommand verify" -l user-agent -d 'The client\'s user agent (recorded)' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand verify" -l db -d 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand verify" -l config -d 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand verify" -l format -d 'Output format' -r -f -a "table\t''
@@ -174,14 +167,17 @@ complete -c keyctl -n "__fish_keyctl_using_subcommand verify" -l color -d 'When 
 always\t''
 never\t''"
 complete -c keyctl -n "__fish_keyctl_using_subcommand verify" -l actor -d 'The operator to record [default: $KEYCTL_ACTOR, else the login name]' -r
-complete -c keyctl -n "__fish_keyctl_using_subcommand verify" -l no-record -d 'Write nothing: no request, no usage, no limit consumed, no audit event'
+complete -c keyctl -n "__fish_keyctl_using_subcommand verify" -l scope -d 'A scope the key must grant, RESOURCE:LEVEL (repeatable)' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand verify" -l env -d 'The environment the key must belong to' -r -f -a "live\t''
+test\t''"
+complete -c keyctl -n "__fish_keyctl_using_subcommand verify" -l method -d 'The request\'s HTTP method (recorded; with --path, derives the scope)' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand verify" -l path -d 'The request\'s path (recorded; with --method, derives the scope)' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand verify" -l ip -d 'The client\'s IP address (recorded)' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand verify" -l user-agent -d 'The client\'s user agent (recorded)' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand verify" -s q -l quiet -d 'Print only the essential value (the secret for create and rotate)'
+complete -c keyctl -n "__fish_keyctl_using_subcommand verify" -l no-record -d 'Write nothing: no request, no usage, no limit consumed, no audit event'
 complete -c keyctl -n "__fish_keyctl_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c keyctl -n "__fish_keyctl_using_subcommand verify" -s V -l version -d 'Print version'
-complete -c keyctl -n "__fish_keyctl_using_subcommand usage" -l days -d 'The last N days, today included [default: 30]' -r
-complete -c keyctl -n "__fish_keyctl_using_subcommand usage" -l since -d 'Start of the window: YYYY-MM-DD, RFC 3339, or a duration ago (7d)' -r
-complete -c keyctl -n "__fish_keyctl_using_subcommand usage" -l until -d 'End of the window (exclusive) [default: now]' -r
-complete -c keyctl -n "__fish_keyctl_using_subcommand usage" -l recent -d 'How many of the latest calls to list' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand usage" -l db -d 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand usage" -l config -d 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand usage" -l format -d 'Output format' -r -f -a "table\t''
@@ -191,6 +187,10 @@ complete -c keyctl -n "__fish_keyctl_using_subcommand usage" -l color -d 'When t
 always\t''
 never\t''"
 complete -c keyctl -n "__fish_keyctl_using_subcommand usage" -l actor -d 'The operator to record [default: $KEYCTL_ACTOR, else the login name]' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand usage" -l days -d 'The last N days, today included [default: 30]' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand usage" -l since -d 'Start of the window: YYYY-MM-DD, RFC 3339, or a duration ago (7d)' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand usage" -l until -d 'End of the window (exclusive) [default: now]' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand usage" -l recent -d 'How many of the latest calls to list' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand usage" -s q -l quiet -d 'Print only the essential value (the secret for create and rotate)'
 complete -c keyctl -n "__fish_keyctl_using_subcommand usage" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c keyctl -n "__fish_keyctl_using_subcommand usage" -s V -l version -d 'Print version'
@@ -206,14 +206,6 @@ complete -c keyctl -n "__fish_keyctl_using_subcommand ingest" -l actor -d 'The o
 complete -c keyctl -n "__fish_keyctl_using_subcommand ingest" -s q -l quiet -d 'Print only the essential value (the secret for create and rotate)'
 complete -c keyctl -n "__fish_keyctl_using_subcommand ingest" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c keyctl -n "__fish_keyctl_using_subcommand ingest" -s V -l version -d 'Print version'
-complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -l key -d 'Only entries about this key (id, displayed prefix or name)' -r
-complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -l action -d 'Only this action (repeatable): key.created, key.updated, key.revoked, key.rotated, verify.failed, verify.forbidden, verify.limited, requests.ingested, command.refused, request' -r
-complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -l actor -d 'Only entries by this operator (for requests: who ran verify or ingest)' -r
-complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -l since -d 'From this time: YYYY-MM-DD, RFC 3339, or a duration ago (7d)' -r
-complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -l until -d 'Until this time (exclusive)' -r
-complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -l status -d 'Only this HTTP status or class: 401, 4xx, 5xx' -r
-complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -l path -d 'Only requests whose path starts with this' -r
-complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -l limit -d 'At most this many entries' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -l db -d 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -l config -d 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -l format -d 'Output format' -r -f -a "table\t''
@@ -222,6 +214,14 @@ csv\t''"
 complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -l color -d 'When to colour the output (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -l key -d 'Only entries about this key (id, displayed prefix or name)' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -l action -d 'Only this action (repeatable): key.created, key.updated, key.revoked, key.rotated, verify.failed, verify.forbidden, verify.limited, requests.ingested, command.refused, request' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -l since -d 'From this time: YYYY-MM-DD, RFC 3339, or a duration ago (7d)' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -l until -d 'Until this time (exclusive)' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -l status -d 'Only this HTTP status or class: 401, 4xx, 5xx' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -l path -d 'Only requests whose path starts with this' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -l limit -d 'At most this many entries' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -l actor -d 'Only entries by this operator (for requests: who ran verify or ingest)' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -s q -l quiet -d 'Print only the essential value (the secret for create and rotate)'
 complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -s V -l version -d 'Print version'
@@ -373,7 +373,6 @@ complete -c keyctl -n "__fish_keyctl_using_subcommand webhooks; and __fish_seen_
 complete -c keyctl -n "__fish_keyctl_using_subcommand webhooks; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the configured webhooks and hooks (never their secrets)'
 complete -c keyctl -n "__fish_keyctl_using_subcommand webhooks; and __fish_seen_subcommand_from help" -f -a "test" -d 'Send a signed webhook.test event to one webhook or hook'
 complete -c keyctl -n "__fish_keyctl_using_subcommand webhooks; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c keyctl -n "__fish_keyctl_using_subcommand migrate" -l to -d 'The store to copy to: a postgres:// URL or a file path; it must hold no keyctl data' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand migrate" -l db -d 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand migrate" -l config -d 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand migrate" -l format -d 'Output format' -r -f -a "table\t''
@@ -383,6 +382,7 @@ complete -c keyctl -n "__fish_keyctl_using_subcommand migrate" -l color -d 'When
 always\t''
 never\t''"
 complete -c keyctl -n "__fish_keyctl_using_subcommand migrate" -l actor -d 'The operator to record [default: $KEYCTL_ACTOR, else the login name]' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand migrate" -l to -d 'The store to copy to: a postgres:// URL or a file path; it must hold no keyctl data' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand migrate" -s q -l quiet -d 'Print only the essential value (the secret for create and rotate)'
 complete -c keyctl -n "__fish_keyctl_using_subcommand migrate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c keyctl -n "__fish_keyctl_using_subcommand migrate" -s V -l version -d 'Print version'
@@ -441,9 +441,12 @@ complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_
 complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks migrate scopes completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c keyctl -n "__fish_keyctl_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "verify" -d 'Check the hash chain; exit 1 at the first broken entry'
 complete -c keyctl -n "__fish_keyctl_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "head" -d 'Print the number of chained entries and the last hash'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c keyctl -n "__fish_keyctl_using_subcommand help; and __fish_seen_subcommand_from events" -f -a "list" -d 'List recorded events, newest first'
 complete -c keyctl -n "__fish_keyctl_using_subcommand help; and __fish_seen_subcommand_from events" -f -a "deliver" -d 'Send pending events to webhooks and hooks, with retries'
 complete -c keyctl -n "__fish_keyctl_using_subcommand help; and __fish_seen_subcommand_from events" -f -a "scan" -d 'Record api_key.expiring and api_key.expired events (for cron)'
 complete -c keyctl -n "__fish_keyctl_using_subcommand help; and __fish_seen_subcommand_from events" -f -a "replay" -d 'Send one event again'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and __fish_seen_subcommand_from events" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c keyctl -n "__fish_keyctl_using_subcommand help; and __fish_seen_subcommand_from webhooks" -f -a "list" -d 'List the configured webhooks and hooks (never their secrets)'
 complete -c keyctl -n "__fish_keyctl_using_subcommand help; and __fish_seen_subcommand_from webhooks" -f -a "test" -d 'Send a signed webhook.test event to one webhook or hook'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and __fish_seen_subcommand_from webhooks" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

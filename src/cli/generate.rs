@@ -25,7 +25,7 @@ pub const SHELLS: [Shell; 5] = [
 /// The completion script for `shell`.
 #[must_use]
 pub fn completion(shell: Shell) -> Vec<u8> {
-    let mut cmd = Cli::command();
+    let mut cmd = expanded_command();
     let mut out = Vec::new();
     clap_complete::generate(shell, &mut cmd, "keyctl", &mut out);
     out
@@ -35,6 +35,23 @@ pub fn completion(shell: Shell) -> Vec<u8> {
 #[must_use]
 pub fn completion_file_name(shell: Shell) -> String {
     shell.file_name("keyctl")
+}
+
+/// The command tree with every subcommand already defined, for completions.
+///
+/// Subcommands are deferred (see [`super::Command`]), and clap copies them
+/// under `help` (for `keyctl help events <TAB>`) before it defines them, so
+/// that copy would lack nested subcommands. Here each subcommand is built
+/// first, in a tree of its own, and then put in place of its deferred self.
+fn expanded_command() -> clap::Command {
+    let mut built = Cli::command();
+    built.build();
+    let mut cmd = Cli::command();
+    for sub in built.get_subcommands().filter(|s| s.get_name() != "help") {
+        let (name, sub) = (sub.get_name().to_owned(), sub.clone());
+        cmd = cmd.mut_subcommand(name, |_| sub);
+    }
+    cmd
 }
 
 /// The built command tree, with subcommand display names set (`keyctl-create`).

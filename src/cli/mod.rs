@@ -82,24 +82,44 @@ pub struct GlobalArgs {
     pub actor: Option<String>,
 }
 
-/// The subcommands.
+/// The subcommands. Each one's arguments are defined only when it is the
+/// one being run (or when help, completions or the man pages need them all):
+/// building every command's arguments for each run was a tenth of a
+/// `verify` process's instructions.
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum Command {
+    /// Create a key and print its secret once
     Create(commands::create::CreateArgs),
+    /// List keys (never their secrets)
     List(commands::list::ListArgs),
+    /// Show every field of one key
     Show(commands::show::ShowArgs),
+    /// Change a key's name, description, expiry, limits or metadata
     Update(commands::update::UpdateArgs),
+    /// Revoke a key now (permanent)
     Revoke(commands::revoke::RevokeArgs),
+    /// Replace a key by a new one and print the new secret once
     Rotate(commands::rotate::RotateArgs),
+    /// Check a presented key (read from standard input)
     Verify(commands::verify::VerifyArgs),
+    /// Show request statistics of a key, or totals per key
     Usage(commands::usage::UsageArgs),
+    /// Import request records (JSON Lines) from a gateway log
     Ingest(commands::ingest::IngestArgs),
+    /// Show the audit trail, newest first
     Audit(commands::audit::AuditArgs),
+    /// Key events and their delivery to webhooks and hooks
     Events(commands::events::EventsArgs),
+    /// Webhooks and hooks of the config
     Webhooks(commands::webhooks::WebhooksArgs),
+    /// Copy every key, request, rollup, audit entry, limit counter and event to another store
     Migrate(commands::migrate::MigrateArgs),
+    /// List the scope catalog and the levels
     Scopes(commands::scopes::ScopesArgs),
+    /// Print the completion script for a shell
     Completions(commands::completions::CompletionsArgs),
+    /// Print the man page of keyctl or of one command
     Man(commands::man::ManArgs),
 }
 

@@ -646,3 +646,36 @@ fn an_outside_script_can_verify_the_chain() {
         .unwrap();
     assert_eq!(String::from_utf8_lossy(&out.stdout), "broken 2\n");
 }
+
+#[test]
+fn the_actor_filter_is_not_the_acting_operator() {
+    let mut s = Sandbox::new();
+    s.config("[roles]\nolga = \"owner\"\n");
+    s.set("KEYCTL_ACTOR", "olga");
+    s.create("k", &[]);
+    // `nobody` has no role, but here it only names whose entries to show:
+    // olga reads the trail, and nobody made no entries.
+    for args in [
+        &["audit", "--actor", "nobody", "--format", "json"][..],
+        &["--actor", "nobody", "audit", "--format", "json"],
+    ] {
+        let run = s.run(args);
+        assert_eq!(
+            (run.code, run.stdout.trim()),
+            (0, "[]"),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+    assert_eq!(trail(&s, &["--actor", "olga"]).len(), 1);
+    assert_eq!(trail_refusals(&s), 0);
+    // Under `audit verify` and `audit head` it is the acting operator again.
+    let run = s.run(&["--actor", "nobody", "audit", "verify"]);
+    assert_eq!(run.code, 4, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("'nobody' has no role"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(s.run(&["audit", "verify"]).code, 0);
+}

@@ -13,10 +13,18 @@ use crate::store::Access;
 use crate::text::escape;
 use crate::time::{Clock, parse_since, rfc3339};
 
-/// Show the audit trail, newest first
 #[derive(Debug, Args)]
 #[command(
     args_conflicts_with_subcommands = true,
+    // Here --actor is a filter (SPEC §6), not the acting operator. It stays
+    // the global option (clap defines a deferred command after its globals),
+    // with this command's help; its value arrives in `GlobalArgs::actor`,
+    // which `run` takes as the filter.
+    mut_arg("actor", |a| a
+        .global(false)
+        .help("Only entries by this operator (for requests: who ran verify or ingest)")
+        .help_heading(None::<&str>)
+        .display_order(3)),
     long_about = "Show the audit trail, newest first: key changes, refused commands, refused \
         verifications, ingest runs, and recorded API requests. Changes and security events form \
         a hash chain that `keyctl audit verify` checks. Filters combine; --actor is the operator \
@@ -40,9 +48,6 @@ pub struct AuditArgs {
     /// request
     #[arg(long = "action", value_name = "ACTION")]
     pub actions: Vec<String>,
-    /// Only entries by this operator (for requests: who ran verify or ingest)
-    #[arg(long, value_name = "NAME")]
-    pub actor: Option<String>,
     /// From this time: YYYY-MM-DD, RFC 3339, or a duration ago (7d)
     #[arg(long, value_name = "WHEN")]
     pub since: Option<String>,
@@ -60,7 +65,8 @@ pub struct AuditArgs {
     pub limit: usize,
 }
 
-/// Checks of the trail.
+// Checks of the trail. (a doc comment here would replace the
+// command's one-line help, set on its variant of `cli::Command`).
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
     /// Check the hash chain; exit 1 at the first broken entry
@@ -147,11 +153,16 @@ pub fn run(ctx: &mut Ctx, args: &AuditArgs) -> anyhow::Result<ExitCode> {
     match &args.command {
         Some(AuditCommand::Verify { head }) => verify(ctx, head.as_deref()),
         Some(AuditCommand::Head) => head(ctx),
-        None => trail(ctx, args),
+        None => {
+            // --actor names whose entries to show; the operator reading
+            // them is $KEYCTL_ACTOR or the login name.
+            let actor = ctx.global.actor.take();
+            trail(ctx, args, actor)
+        }
     }
 }
 
-fn trail(ctx: &mut Ctx, args: &AuditArgs) -> anyhow::Result<ExitCode> {
+fn trail(ctx: &mut Ctx, args: &AuditArgs, actor: Option<String>) -> anyhow::Result<ExitCode> {
     let now = Clock::from_env()?.now();
     if args.limit == 0 {
         return Err(Error::invalid("--limit must be at least 1").into());
@@ -159,7 +170,7 @@ fn trail(ctx: &mut Ctx, args: &AuditArgs) -> anyhow::Result<ExitCode> {
     let filter = AuditFilter {
         key: args.key.clone(),
         actions: args.actions.clone(),
-        actor: args.actor.clone(),
+        actor,
         since: args
             .since
             .as_deref()

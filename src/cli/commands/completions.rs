@@ -7,7 +7,6 @@ use crate::cli::Ctx;
 use crate::cli::generate::completion;
 use crate::error::ExitCode;
 
-/// Print the completion script for a shell
 #[derive(Debug, Args)]
 #[command(
     long_about = "Print the completion script for a shell. The same scripts are in the \

@@ -18,7 +18,6 @@ use crate::store::Access;
 use crate::text::{check_meta_count, escape, parse_meta, validate_description, validate_name};
 use crate::time::{Clock, Timestamp, parse_expiry};
 
-/// Create a key and print its secret once
 #[derive(Debug, Args)]
 #[command(
     long_about = "Create a key and print its secret once.\n\n\

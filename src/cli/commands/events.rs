@@ -21,7 +21,6 @@ use crate::store::{Access, DeliveryRow, DeliveryState, EventRow};
 use crate::text::escape;
 use crate::time::{rfc3339, short};
 
-/// Key events and their delivery to webhooks and hooks
 #[derive(Debug, Args)]
 #[command(
     long_about = "Key events and their delivery. Every change to a key (api_key.created, \
@@ -40,7 +39,8 @@ pub struct EventsArgs {
     pub command: EventsCommand,
 }
 
-/// The `events` subcommands.
+// The `events` subcommands. (a doc comment here would replace the
+// command's one-line help, set on its variant of `cli::Command`).
 #[derive(Debug, Subcommand)]
 pub enum EventsCommand {
     List(ListArgs),

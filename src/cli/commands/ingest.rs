@@ -13,7 +13,6 @@ use crate::error::{Error, ExitCode};
 use crate::render::{Format, csv_io};
 use crate::store::Access;
 
-/// Import request records (JSON Lines) from a gateway log
 #[derive(Debug, Args)]
 #[command(
     long_about = "Import request records from a gateway's log, one JSON object per line: key (an \

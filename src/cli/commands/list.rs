@@ -25,7 +25,6 @@ pub enum StatusArg {
     All,
 }
 
-/// List keys (never their secrets)
 #[derive(Debug, Args)]
 #[command(
     long_about = "List keys, one row a key: id, name, prefix, environment, scopes, created, \

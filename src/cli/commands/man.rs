@@ -7,7 +7,6 @@ use crate::cli::generate::man_page_for;
 use crate::error::{Error, ExitCode};
 use crate::text::escape;
 
-/// Print the man page of keyctl or of one command
 #[derive(Debug, Args)]
 #[command(
     long_about = "Print the man page of keyctl, or of one command, as roff. The same pages are in \

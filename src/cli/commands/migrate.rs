@@ -12,7 +12,6 @@ use crate::error::{Error, ExitCode};
 use crate::render::{Format, csv_io};
 use crate::store::{Access, Location, Store};
 
-/// Copy every key, request, rollup, audit entry, limit counter and event to another store
 #[derive(Debug, Args)]
 #[command(
     long_about = "Copy everything in the store (--db) to another, empty store: keys, requests \

@@ -15,7 +15,6 @@ use crate::store::Access;
 use crate::text::escape;
 use crate::time::{Timestamp, rfc3339};
 
-/// Revoke a key now (permanent)
 #[derive(Debug, Args)]
 #[command(
     long_about = "Revoke a key now. Revocation is immediate and permanent: the next \

@@ -18,7 +18,6 @@ use crate::store::Access;
 use crate::text::escape;
 use crate::time::{Clock, Timestamp, parse_duration, rfc3339};
 
-/// Replace a key by a new one and print the new secret once
 #[derive(Debug, Args)]
 #[command(
     long_about = "Replace a key by a new one with the same name, scopes, environment, limits, \

@@ -11,7 +11,6 @@ use crate::role::Role;
 use crate::scope::Level;
 use crate::store::Access;
 
-/// List the scope catalog and the levels
 #[derive(Debug, Args)]
 #[command(
     long_about = "List the resources that scopes may name (the catalog: `scopes` in the config, \

@@ -13,7 +13,6 @@ use crate::store::Access;
 use crate::text::escape;
 use crate::time::{Timestamp, rfc3339};
 
-/// Show every field of one key
 #[derive(Debug, Args)]
 #[command(
     long_about = "Show every field of one key, the keys of its rotation chain, and how often it \

@@ -13,7 +13,6 @@ use crate::store::Access;
 use crate::text::{parse_meta, validate_meta_key};
 use crate::time::{Clock, parse_expiry};
 
-/// Change a key's name, description, expiry, limits or metadata
 #[derive(Debug, Args)]
 #[command(
     long_about = "Change what may change on a key: its name, description, expiry, rate limit, \

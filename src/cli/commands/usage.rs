@@ -13,7 +13,6 @@ use crate::text::escape;
 use crate::time::{Clock, parse_since, rfc3339, short};
 use crate::usage::{UsageReport, Window};
 
-/// Show request statistics of a key, or totals per key
 #[derive(Debug, Args)]
 #[command(
     long_about = "Show request statistics. For one KEY: total requests in the window, a daily \

@@ -16,7 +16,6 @@ use crate::text::escape;
 use crate::time::rfc3339;
 use crate::verify::{LimitState, Outcome, Remaining, Verification, VerifyRequest};
 
-/// Check a presented key (read from standard input)
 #[derive(Debug, Args)]
 #[command(
     long_about = "Check a presented key. The secret is read from standard input (one line), never \

@@ -15,7 +15,6 @@ use crate::render::{Format, csv_io};
 use crate::store::Access;
 use crate::text::escape;
 
-/// Webhooks and hooks of the config
 #[derive(Debug, Args)]
 #[command(
     long_about = "The [[webhooks]] and [[hooks]] of the config, by name: an entry's `name`, or \
@@ -27,7 +26,8 @@ pub struct WebhooksArgs {
     pub command: WebhooksCommand,
 }
 
-/// The `webhooks` subcommands.
+// The `webhooks` subcommands. (a doc comment here would replace the
+// command's one-line help, set on its variant of `cli::Command`).
 #[derive(Debug, Subcommand)]
 pub enum WebhooksCommand {
     /// List the configured webhooks and hooks (never their secrets)
