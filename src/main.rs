@@ -1,6 +1,6 @@
-//! The `keyctl` binary: everything happens in [`keyctl::cli::run`].
+//! The `keyctl` binary: everything happens in [`keyctl::cli::run_process`].
 
 fn main() -> std::process::ExitCode {
-    let code = keyctl::cli::run(std::env::args_os());
+    let code = keyctl::cli::run_process(std::env::args_os());
     std::process::ExitCode::from(code.code())
 }

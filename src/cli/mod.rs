@@ -163,16 +163,38 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
+    run_with(args, false)
+}
+
+/// [`run`] for a process that exits when it returns, as the `keyctl`
+/// binary does: clap's command tree and matches are left for the exit to
+/// free. ([`run`] frees them, for a caller that goes on.)
+pub fn run_process<I, T>(args: I) -> ExitCode
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    run_with(args, true)
+}
+
+fn run_with<I, T>(args: I, exiting: bool) -> ExitCode
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
     let mut command = Cli::command();
     let parsed = command.try_get_matches_from_mut(args).and_then(|matches| {
         let cli = Cli::from_arg_matches(&matches);
-        // The parsed values are owned by `cli`; freeing clap's tree of
-        // every command and argument is a fifth of a short command's
-        // instructions, and the process is about to end anyway.
-        std::mem::forget(matches);
+        // The parsed values are owned by `cli`; freeing clap's command
+        // tree and matches is work that the process exit makes moot.
+        if exiting {
+            std::mem::forget(matches);
+        }
         cli
     });
-    std::mem::forget(command);
+    if exiting {
+        std::mem::forget(command);
+    }
     let cli = match parsed {
         Ok(c) => c,
         Err(e) => return clap_exit(&e),
