@@ -1128,26 +1128,59 @@ impl Queries for SqliteTx<'_> {
     }
 
     fn totals_by_key(&mut self, from_day: i64, to_day: i64) -> Result<Vec<KeyTotals>> {
-        let mut stmt = self.tx.prepare_cached(
-            "SELECT t.key_id, k.name, k.prefix, k.last_used_at, t.n, t.errors FROM \
-             (SELECT key_id, sum(count) AS n, \
-                     sum(CASE WHEN status >= 400 THEN count ELSE 0 END) AS errors \
-              FROM usage_daily WHERE day BETWEEN ?1 AND ?2 GROUP BY key_id) AS t \
-             JOIN keys AS k ON k.id = t.key_id",
+        // A merge of two walks in key id order, the rollups' primary key
+        // and the keys' unique index, instead of a join: SQLite would
+        // materialise the grouped rollups and then look each key up (two
+        // b-tree descents per key), about a third of the time on a
+        // million keys.
+        let mut sums = self.tx.prepare_cached(
+            "SELECT key_id, sum(count), sum(count) FILTER (WHERE status >= 400) \
+             FROM usage_daily WHERE day BETWEEN ?1 AND ?2 GROUP BY key_id ORDER BY key_id",
         )?;
-        let rows = stmt
-            .query_map(params![from_day, to_day], |r| {
-                Ok(KeyTotals {
-                    key_id: r.get(0)?,
-                    name: r.get(1)?,
-                    prefix: r.get(2)?,
-                    last_used_at: r.get::<_, Option<i64>>(3)?.map(from_unix),
-                    requests: u64::try_from(r.get::<_, i64>(4)?).unwrap_or(0),
-                    errors: u64::try_from(r.get::<_, i64>(5)?).unwrap_or(0),
-                })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(rows)
+        let mut keys = self
+            .tx
+            .prepare_cached("SELECT id, name, prefix, last_used_at FROM keys ORDER BY id")?;
+        let mut sums = sums.query(params![from_day, to_day])?;
+        let mut keys = keys.query([])?;
+        let mut out = Vec::new();
+        // The current rollup group: key id (a reused buffer), requests, errors.
+        let mut id = String::new();
+        let mut next_group = |id: &mut String| -> Result<Option<(u64, u64)>> {
+            let Some(row) = sums.next()? else {
+                return Ok(None);
+            };
+            id.clear();
+            id.push_str(text(row, 0)?);
+            let requests = row.get::<_, i64>(1)?;
+            let errors = row.get::<_, Option<i64>>(2)?.unwrap_or(0);
+            Ok(Some((
+                u64::try_from(requests).unwrap_or(0),
+                u64::try_from(errors).unwrap_or(0),
+            )))
+        };
+        let mut totals = next_group(&mut id)?;
+        while let Some(k) = keys.next()? {
+            let key_id = text(k, 0)?;
+            // Rollups of a key that is not in `keys` are skipped, as a join would.
+            while totals.is_some() && id.as_str() < key_id {
+                totals = next_group(&mut id)?;
+            }
+            let Some((requests, errors)) = totals else {
+                break;
+            };
+            if id == key_id {
+                out.push(KeyTotals {
+                    key_id: key_id.to_owned(),
+                    name: k.get(1)?,
+                    prefix: k.get(2)?,
+                    last_used_at: k.get::<_, Option<i64>>(3)?.map(from_unix),
+                    requests,
+                    errors,
+                });
+                totals = next_group(&mut id)?;
+            }
+        }
+        Ok(out)
     }
 
     fn audit_tail(&mut self) -> Result<Option<(i64, String)>> {
@@ -1635,6 +1668,11 @@ impl SqliteTx<'_> {
     }
 }
 
+/// A text column as `&str`, without a copy.
+fn text<'r>(row: &'r rusqlite::Row<'_>, i: usize) -> Result<&'r str> {
+    Ok(row.get_ref(i)?.as_str().map_err(rusqlite::Error::from)?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1711,6 +1749,59 @@ mod tests {
             assert_eq!(m(&dir.path().join("a")), 0o700);
             assert_eq!(m(&dir.path().join("a/b")), 0o700);
         }
+    }
+
+    #[test]
+    fn totals_by_key_merges_rollups_with_their_keys() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = super::super::Store::open(&dir.path().join("t.db"), Access::Write).unwrap();
+        store
+            .write(Durability::Normal, |q| {
+                for (i, id) in ["key_b", "key_c", "key_e", "key_g"].iter().enumerate() {
+                    let mut key = crate::key::Key::sample(crate::scope::ScopeSet::default());
+                    key.id = (*id).into();
+                    key.name = format!("name of {id}");
+                    key.prefix = format!("sk_live_{i:08}");
+                    q.insert_key(&key, &SecretHash::of(id))?;
+                }
+                Ok(())
+            })
+            .unwrap();
+        let conn = Connection::open(dir.path().join("t.db")).unwrap();
+        // Rollups of keys that are missing (a, d, f, h), present (c, e, g)
+        // or present without traffic in the window (b, only on day 5).
+        for (id, day, status, count) in [
+            ("key_a", 10, 200, 7),
+            ("key_b", 5, 200, 9),
+            ("key_c", 10, 200, 3),
+            ("key_c", 11, 404, 2),
+            ("key_c", 12, 500, 1),
+            ("key_d", 10, 200, 4),
+            ("key_e", 20, 200, 5),
+            ("key_f", 10, 200, 6),
+            ("key_g", 10, 401, 8),
+            ("key_h", 10, 200, 1),
+        ] {
+            conn.execute(
+                "INSERT INTO usage_daily (key_id, day, status, count) VALUES (?1, ?2, ?3, ?4)",
+                params![id, day, status, count],
+            )
+            .unwrap();
+        }
+        let totals = store.read(|q| q.totals_by_key(10, 20)).unwrap();
+        let got: Vec<(&str, &str, u64, u64)> = totals
+            .iter()
+            .map(|t| (t.key_id.as_str(), t.name.as_str(), t.requests, t.errors))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("key_c", "name of key_c", 6, 3),
+                ("key_e", "name of key_e", 5, 0),
+                ("key_g", "name of key_g", 8, 8),
+            ]
+        );
+        assert!(store.read(|q| q.totals_by_key(30, 40)).unwrap().is_empty());
     }
 
     #[test]
