@@ -219,8 +219,16 @@ def main():
     row("library verify, no record (in-process)", v, fl, v / fl, "≤ 2× SHA-256 + cached lookup", v / fl <= 2.0, unit="µs")
     v, fl = crit("record", "keyctl: verify + record (rate limit, quota)"), crit("record", "floor: write transaction")
     row("library verify + record (in-process)", v, fl, v / fl, "≤ 1.5× floor write transaction", v / fl <= 1.5, unit="µs")
-    v, fl = crit("ingest", "keyctl: ingest 1,000 lines"), crit("ingest", "floor: 1,000 request rows in one transaction")
-    row("library ingest, 1,000 lines", v / 1000, fl / 1000, v / fl, "≤ 1.5× batched-insert floor", v / fl <= 1.5, unit="ms")
+    # Criterion times the floor and keyctl one after the other; the ingest
+    # batches write enough for the disk's state (writeback, checkpoints) to
+    # differ between the two, so the ratio comes from alternating batches.
+    lib = os.path.join(BENCH, "library.db")
+    pair = json.loads(subprocess.run(
+        [os.path.join(EX, "ingest_paired"), lib, lib + ".known.json", "40" if QUICK else "100"],
+        check=True, capture_output=True, text=True, cwd=ROOT).stdout)
+    v, fl = pair["keyctl_ms"], pair["floor_ms"]
+    row("library ingest, 1,000 lines (alternating batches)", v, fl, v / fl, "≤ 1.5× batched-insert floor",
+        v / fl <= 1.5, unit="ms")
     lib_verify_us = crit("verify", "keyctl: verify, no record")
 
     log("djangorestframework-api-key")
@@ -307,7 +315,10 @@ Reproduce with one command: `python3 benches/run.py` (add `--quick` for fewer ru
   indexes, 1,000 rows per transaction; no rollups and no checks.
 - In-process floors (criterion, `benches/library.rs`): SHA-256 plus one cached prepared
   lookup on a long-lived connection; the same write transaction; 1,000 request rows in
-  one transaction.
+  one transaction. The ingest ratio comes from `ingest_paired`, which alternates a floor
+  batch and a keyctl batch, each on its own copy of the data set: timed one after the
+  other, as criterion does, the two differed by up to 1.6 times from run to run with the
+  disk's writeback and checkpoints.
 
 ## Durability of each write path
 
@@ -324,13 +335,20 @@ Reproduce with one command: `python3 benches/run.py` (add `--quick` for fewer ru
 
 {chr(10).join(notes)}
 """
-    # Sections measured by other means (the PostgreSQL benchmark) are kept.
+    # Sections written by hand (the analysis of the targets not met) or
+    # measured by other means (the PostgreSQL benchmark) are kept; review
+    # the analysis against the new table.
     path = os.path.join(ROOT, "benches", "RESULTS.md")
     try:
         with open(path) as f:
             old = f.read()
-        if "\n## PostgreSQL" in old:
-            text = text.rstrip() + "\n\n" + old[old.index("\n## PostgreSQL") + 1:]
+        for heading in ("## Targets not met", "## PostgreSQL"):
+            start = old.find("\n" + heading)
+            if start < 0:
+                continue
+            end = old.find("\n## ", start + 1)
+            section = old[start + 1:end if end >= 0 else len(old)].rstrip()
+            text = text.rstrip() + "\n\n" + section + "\n"
     except OSError:
         pass
     write_file(path, text)

@@ -1088,7 +1088,7 @@ impl Queries for SqliteTx<'_> {
         let mut rows = stmt.query(params![key_id, from_day, to_day])?;
         while let Some(row) = rows.next()? {
             let n = u64::try_from(row.get::<_, i64>(1)?).unwrap_or(0);
-            let endpoint = row.get_ref(0)?.as_str().map_err(conversion)?;
+            let endpoint = text(row, 0)?;
             match sums.get_mut(endpoint) {
                 Some(total) => *total += n,
                 None => {
@@ -1670,7 +1670,7 @@ impl SqliteTx<'_> {
 
 /// A text column as `&str`, without a copy.
 fn text<'r>(row: &'r rusqlite::Row<'_>, i: usize) -> Result<&'r str> {
-    Ok(row.get_ref(i)?.as_str().map_err(rusqlite::Error::from)?)
+    Ok(row.get_ref(i)?.as_str().map_err(conversion)?)
 }
 
 #[cfg(test)]
