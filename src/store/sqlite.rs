@@ -89,11 +89,11 @@ impl SqliteStore {
             durability: Durability::Normal,
         };
         store.configure()?;
-        let state = store.identify()?;
+        let (state, length) = store.inspect()?;
         if state == Identity::Fresh {
             store.check_fresh()?;
         }
-        store.check_length()?;
+        store.check_length(length)?;
         if state != Identity::Current {
             store.ensure_wal()?;
             store.migrate()?;
@@ -136,15 +136,50 @@ impl SqliteStore {
         Ok(())
     }
 
-    /// Reads the file's identity without writing anything.
-    fn identify(&self) -> Result<Identity> {
-        identify(&self.conn).map_err(|e| match e {
-            IdentifyError::Sqlite(e) => db_error(&self.path, &e),
+    /// Reads the file's identity and its length as its header gives it, in
+    /// one read transaction, without writing anything.
+    ///
+    /// The length check needs the read transaction: no checkpoint can then
+    /// move frames into the file while its length is read (see
+    /// [`SqliteStore::check_length`]).
+    fn inspect(&mut self) -> Result<(Identity, Lengths)> {
+        let path = self.path.clone();
+        let refused = |e: IdentifyError| match e {
+            IdentifyError::Sqlite(e) => db_error(&path, &e),
             IdentifyError::Refused(message) => Error::Database {
-                path: self.path.clone(),
+                path: path.clone(),
                 message,
             },
-        })
+        };
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Deferred)
+            .map_err(|e| db_error(&path, &e))?;
+        let state = identify(&tx).map_err(refused)?;
+        let pragma = |name: &str| {
+            tx.pragma_query_value(None, name, |r| r.get::<_, i64>(0))
+                .map_err(|e| db_error(&path, &e))
+        };
+        let (pages, page_size) = (pragma("page_count")?, pragma("page_size")?);
+        let mut wal = path.clone().into_os_string();
+        wal.push("-wal");
+        let wal_len = fs::metadata(&wal).map_or(0, |m| m.len());
+        let file_len = fs::metadata(&path)
+            .map_err(|source| Error::Io {
+                path: path.clone(),
+                source,
+            })?
+            .len();
+        drop(tx);
+        Ok((
+            state,
+            Lengths {
+                pages,
+                page_size,
+                file_len,
+                wal_len,
+            },
+        ))
     }
 
     /// Refuses a file that SQLite reads as an empty database but that is not
@@ -177,36 +212,19 @@ impl SqliteStore {
     /// missing part as zeros and would write on into the damaged file.
     ///
     /// The file alone tells only when no log holds frames beyond it, so the
-    /// check is made inside a read transaction (no checkpoint can then move
-    /// frames into the file) and skipped when the `-wal` holds a frame: a
-    /// crash mid-checkpoint leaves a short file that SQLite repairs from
-    /// the log.
-    fn check_length(&mut self) -> Result<()> {
-        let path = self.path.clone();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Deferred)
-            .map_err(|e| db_error(&path, &e))?;
-        let (pages, page_size): (i64, i64) = tx
-            .query_row(
-                "SELECT (SELECT page_count FROM pragma_page_count), \
-                        (SELECT page_size FROM pragma_page_size)",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .map_err(|e| db_error(&path, &e))?;
-        let mut wal = path.clone().into_os_string();
-        wal.push("-wal");
-        let wal_len = fs::metadata(&wal).map_or(0, |m| m.len());
+    /// lengths are read inside a read transaction ([`SqliteStore::inspect`]:
+    /// no checkpoint can then move frames into the file) and the check is
+    /// skipped when the `-wal` holds a frame: a crash mid-checkpoint leaves a
+    /// short file that SQLite repairs from the log.
+    fn check_length(&self, lengths: Lengths) -> Result<()> {
+        let Lengths {
+            pages,
+            page_size,
+            file_len: len,
+            wal_len,
+        } = lengths;
         // A WAL header is 32 bytes; each frame a 24-byte header and a page.
         let wal_has_frames = page_size > 0 && wal_len >= 32 + 24 + page_size.unsigned_abs();
-        let len = fs::metadata(&path)
-            .map_err(|source| Error::Io {
-                path: path.clone(),
-                source,
-            })?
-            .len();
-        drop(tx);
         let expected = pages
             .unsigned_abs()
             .saturating_mul(page_size.unsigned_abs());
@@ -215,7 +233,7 @@ impl SqliteStore {
             && (len % page_size.unsigned_abs() != 0 || len < expected)
         {
             return Err(Error::Database {
-                path,
+                path: self.path.clone(),
                 message: format!(
                     "is damaged: the file is {len} bytes but its header counts {pages} pages of {page_size} bytes (was it truncated?); it was left untouched"
                 ),
@@ -300,6 +318,16 @@ pub fn apply_migrations(conn: &Connection, from: i64, to: i64) -> rusqlite::Resu
     Ok(())
 }
 
+/// The database's length as its header counts it, and the lengths of the
+/// file and its `-wal`, read together by [`SqliteStore::inspect`].
+#[derive(Debug, Clone, Copy)]
+struct Lengths {
+    pages: i64,
+    page_size: i64,
+    file_len: u64,
+    wal_len: u64,
+}
+
 /// What a file is, as far as keyctl is concerned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Identity {
@@ -317,19 +345,22 @@ enum IdentifyError {
 }
 
 fn identify(conn: &Connection) -> std::result::Result<Identity, IdentifyError> {
-    let header = conn.query_row(
-        "SELECT (SELECT application_id FROM pragma_application_id), \
-                (SELECT user_version FROM pragma_user_version), \
-                (SELECT count(*) FROM sqlite_schema)",
-        [],
-        |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, i64>(1)?,
-                r.get::<_, i64>(2)?,
-            ))
-        },
-    );
+    // Plain PRAGMAs: a statement that selects from the pragma functions costs
+    // several times as much to compile, on every command. The caller holds a
+    // transaction, so that the values belong together.
+    let read = |name: &str| conn.pragma_query_value(None, name, |r| r.get::<_, i64>(0));
+    let header = read("application_id").and_then(|app_id| {
+        let version = read("user_version")?;
+        // Only a file with neither is asked whether it holds anything.
+        let objects = if app_id == 0 && version == 0 {
+            conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| {
+                r.get::<_, i64>(0)
+            })?
+        } else {
+            0
+        };
+        Ok((app_id, version, objects))
+    });
     let (app_id, version, objects) = header.map_err(|e| match e.sqlite_error_code() {
         Some(ErrorCode::NotADatabase) => IdentifyError::Refused(
             "is not a keyctl database (not an SQLite file); it was left untouched".to_owned(),
