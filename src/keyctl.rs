@@ -36,6 +36,14 @@ pub struct Keyctl {
     actor: String,
 }
 
+impl Keyctl {
+    /// Ends this `Keyctl` in a process that is about to exit (see
+    /// [`Store::end_at_exit`]).
+    pub fn end_at_exit(self) {
+        self.store.end_at_exit();
+    }
+}
+
 /// What `create` needs. Build it with [`NewKey::new`] and set what applies.
 #[derive(Debug, Clone)]
 pub struct NewKey {

@@ -130,16 +130,21 @@ pub struct Ctx {
     pub env: EnvVars,
     pub config: Config,
     pub out: Output,
+    /// The process ends with this command (see [`run_process`]).
+    exiting: bool,
 }
 
 impl Ctx {
     /// Opens the store for this command's access and wraps it in [`Keyctl`].
-    pub fn open(&self, access: Access) -> Result<Keyctl, Error> {
+    pub fn open(&self, access: Access) -> Result<Session, Error> {
         let clock = Clock::from_env()?;
         let actor = crate::role::resolve_actor(self.global.actor.as_deref())?;
         let path = crate::config::db_path(self.global.db.as_deref(), &self.env, &self.config)?;
         let store = Store::open(&path, access)?;
-        Ok(Keyctl::new(store, self.config.clone(), clock, actor))
+        Ok(Session {
+            kc: Some(Keyctl::new(store, self.config.clone(), clock, actor)),
+            exiting: self.exiting,
+        })
     }
 
     /// Whether prompts may be shown: standard input and standard error are
@@ -157,6 +162,43 @@ impl Ctx {
     }
 }
 
+/// The [`Keyctl`] a command works with. In a process that ends with the
+/// command ([`run_process`]) dropping it calls [`Keyctl::end_at_exit`]:
+/// for SQLite, closing the connection was a sixteenth of a `verify`
+/// process's instructions, all of it freeing what the exit frees anyway.
+pub struct Session {
+    kc: Option<Keyctl>,
+    exiting: bool,
+}
+
+impl std::ops::Deref for Session {
+    type Target = Keyctl;
+
+    fn deref(&self) -> &Keyctl {
+        self.kc
+            .as_ref()
+            .expect("a session holds its Keyctl until dropped")
+    }
+}
+
+impl std::ops::DerefMut for Session {
+    fn deref_mut(&mut self) -> &mut Keyctl {
+        self.kc
+            .as_mut()
+            .expect("a session holds its Keyctl until dropped")
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        if let Some(kc) = self.kc.take()
+            && self.exiting
+        {
+            kc.end_at_exit();
+        }
+    }
+}
+
 /// Runs keyctl with these arguments and returns the exit code.
 pub fn run<I, T>(args: I) -> ExitCode
 where
@@ -167,8 +209,9 @@ where
 }
 
 /// [`run`] for a process that exits when it returns, as the `keyctl`
-/// binary does: clap's command tree and matches are left for the exit to
-/// free. ([`run`] frees them, for a caller that goes on.)
+/// binary does: clap's command tree and matches, and the SQLite connection,
+/// are left for the exit to free. ([`run`] frees them, for a caller that
+/// goes on.)
 pub fn run_process<I, T>(args: I) -> ExitCode
 where
     I: IntoIterator<Item = T>,
@@ -199,7 +242,7 @@ where
         Ok(c) => c,
         Err(e) => return clap_exit(&e),
     };
-    match dispatch(cli) {
+    match dispatch(cli, exiting) {
         Ok(code) => code,
         Err(e) => report(&e),
     }
@@ -218,7 +261,7 @@ fn clap_exit(e: &clap::Error) -> ExitCode {
     ExitCode::Usage
 }
 
-fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
+fn dispatch(cli: Cli, exiting: bool) -> anyhow::Result<ExitCode> {
     let env = EnvVars::from_process();
     let config = Config::load(cli.global.config.as_deref(), &env)?;
     let out = Output::stdout(cli.global.format, cli.global.color, cli.global.quiet);
@@ -227,6 +270,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         env,
         config,
         out,
+        exiting,
     };
     let code = match cli.command {
         Command::Create(args) => commands::create::run(&mut ctx, args),

@@ -105,6 +105,11 @@ pub enum TxKind {
 pub trait Backend {
     /// Begins a transaction. A write transaction holds the write lock from here.
     fn begin(&mut self, kind: TxKind) -> Result<Box<dyn Transaction + '_>>;
+
+    /// Ends the backend in a process that is about to exit, leaving to the
+    /// operating system what it cleans up anyway. The default closes, as a
+    /// drop does.
+    fn end_at_exit(self: Box<Self>) {}
 }
 
 /// An open transaction: rolled back when dropped without [`Transaction::commit`].
@@ -596,6 +601,16 @@ impl Store {
     #[must_use]
     pub fn with_backend(backend: Box<dyn Backend>) -> Store {
         Store { backend }
+    }
+
+    /// Ends the store in a process that is about to exit: a SQLite
+    /// connection is left for the operating system to close (closing frees
+    /// the schema and the cached statements and writes nothing, since no
+    /// connection checkpoints on close); a PostgreSQL connection is closed
+    /// as usual, so that the server does not log a lost client. Dropping
+    /// the store instead is always correct.
+    pub fn end_at_exit(self) {
+        self.backend.end_at_exit();
     }
 
     /// Runs `f` in a read transaction (one consistent snapshot).

@@ -441,6 +441,12 @@ fn db_error(path: &Path, e: &rusqlite::Error) -> Error {
 }
 
 impl Backend for SqliteStore {
+    fn end_at_exit(self: Box<Self>) {
+        // No transaction is open here (each one ends before `begin`'s
+        // borrow does), and the file locks go with the process.
+        std::mem::forget(self);
+    }
+
     fn begin(&mut self, kind: TxKind) -> Result<Box<dyn Transaction + '_>> {
         let begin = match kind {
             TxKind::Autocommit => {
