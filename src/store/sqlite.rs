@@ -1116,23 +1116,38 @@ impl Queries for SqliteTx<'_> {
     ) -> Result<Vec<(String, u64)>> {
         // Summed here rather than with GROUP BY: SQLite would sort every row
         // of the window by its text, and a busy key has one row per endpoint
-        // and day. The rows come from the primary key, already in range.
+        // and day. The rows come from the primary key, already in range and
+        // in order: by day, then endpoint. Each day's endpoints are merged
+        // into one sorted list, a comparison a row (hashing each endpoint,
+        // and checking it as UTF-8, cost half as much again as reading it).
+        // Any order gives the same sums; this one makes them cheap.
         let mut stmt = self.tx.prepare_cached(
             "SELECT endpoint, count FROM usage_endpoints \
-             WHERE key_id = ?1 AND day BETWEEN ?2 AND ?3",
+             WHERE key_id = ?1 AND day BETWEEN ?2 AND ?3 ORDER BY day, endpoint",
         )?;
-        let mut sums: std::collections::HashMap<String, u64> = std::collections::HashMap::new();
+        let mut merged: Vec<(Vec<u8>, u64)> = Vec::new();
+        let mut at = 0;
         let mut rows = stmt.query(params![key_id, from_day, to_day])?;
         while let Some(row) = rows.next()? {
-            let n = u64::try_from(row.get::<_, i64>(1)?).unwrap_or(0);
-            let endpoint = text(row, 0)?;
-            match sums.get_mut(endpoint) {
-                Some(total) => *total += n,
-                None => {
-                    sums.insert(endpoint.to_owned(), n);
-                }
+            let endpoint = row.get_ref(0)?.as_bytes().map_err(conversion)?;
+            let n = u64::try_from(row.get_ref(1)?.as_i64().map_err(conversion)?).unwrap_or(0);
+            // Not after the previous endpoint: a new day, from the front.
+            if at > 0 && merged[at - 1].0.as_slice() >= endpoint {
+                at = 0;
             }
+            while merged.get(at).is_some_and(|(e, _)| e.as_slice() < endpoint) {
+                at += 1;
+            }
+            match merged.get_mut(at) {
+                Some((e, total)) if e.as_slice() == endpoint => *total += n,
+                _ => merged.insert(at, (endpoint.to_vec(), n)),
+            }
+            at += 1;
         }
+        let sums = merged
+            .into_iter()
+            .map(|(e, n)| Ok((String::from_utf8(e).map_err(conversion)?, n)))
+            .collect::<Result<Vec<_>>>()?;
         let mut top: Vec<(String, u64)> = sums.into_iter().collect();
         top.sort_unstable_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         top.truncate(limit);
@@ -1839,6 +1854,50 @@ mod tests {
             ]
         );
         assert!(store.read(|q| q.totals_by_key(30, 40)).unwrap().is_empty());
+    }
+
+    #[test]
+    fn top_endpoints_sum_each_endpoint_over_the_days() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        let mut store = super::super::Store::open(&path, Access::Write).unwrap();
+        let conn = Connection::open(&path).unwrap();
+        // Days with different sets of endpoints, another key, and a day
+        // outside the window.
+        for (key, day, endpoint, count) in [
+            ("key_a", 10, "GET /b", 5),
+            ("key_a", 10, "GET /d", 1),
+            ("key_a", 11, "GET /a", 2),
+            ("key_a", 11, "GET /c", 4),
+            ("key_a", 11, "GET /d", 3),
+            ("key_a", 12, "GET /b", 1),
+            ("key_a", 12, "POST /e", 9),
+            ("key_a", 13, "GET /a", 100),
+            ("key_b", 11, "GET /a", 50),
+        ] {
+            conn.execute(
+                "INSERT INTO usage_endpoints (key_id, day, endpoint, count) VALUES (?1, ?2, ?3, ?4)",
+                params![key, day, endpoint, count],
+            )
+            .unwrap();
+        }
+        let mut top = |limit| {
+            store
+                .read(|q| q.top_endpoints("key_a", 10, 12, limit))
+                .unwrap()
+        };
+        let all: Vec<(String, u64)> = [
+            ("POST /e", 9),
+            ("GET /b", 6),
+            ("GET /c", 4),
+            ("GET /d", 4),
+            ("GET /a", 2),
+        ]
+        .iter()
+        .map(|(e, n)| ((*e).to_owned(), *n))
+        .collect();
+        assert_eq!(top(10), all);
+        assert_eq!(top(2), all[..2]);
     }
 
     #[test]
