@@ -44,9 +44,10 @@ use postgres::types::ToSql;
 use postgres::{Client, Config, NoTls, Row, Statement};
 
 use super::{
-    Access, AuditQuery, AuditRow, Backend, CopyRecord, CopyTable, Counter, DeliveryRow,
-    DeliveryState, Durability, EventQuery, EventRow, EventState, KeyFilter, KeyTotals, Queries,
-    RequestRecord, RequestTotals, Source, StatusFilter, Transaction, TxKind,
+    Access, AuditQueries, AuditQuery, AuditRow, Backend, CopyQueries, CopyRecord, CopyTable,
+    Counter, DeliveryRow, DeliveryState, Durability, EventQuery, EventRow, EventState, KeyFilter,
+    KeyQueries, KeyTotals, OutboxQueries, RequestRecord, RequestTotals, Source, StatusFilter,
+    Transaction, TxKind, UsageQueries,
 };
 use crate::error::{Error, Result};
 use crate::key::Key;
@@ -1280,7 +1281,7 @@ fn copy_table_name(table: CopyTable) -> &'static str {
     }
 }
 
-impl Queries for PgTx<'_> {
+impl KeyQueries for PgTx<'_> {
     fn insert_key(&mut self, key: &Key, hash: &SecretHash) -> Result<()> {
         let v = KeyValues::of(key);
         self.execute(
@@ -1441,7 +1442,9 @@ impl Queries for PgTx<'_> {
         )?;
         count(&row, 0)
     }
+}
 
+impl UsageQueries for PgTx<'_> {
     fn request_totals(&mut self, key_id: &str, since_day: i64) -> Result<RequestTotals> {
         let row = self.query_one(
             "SELECT coalesce(sum(count), 0)::bigint, \
@@ -1613,7 +1616,9 @@ impl Queries for PgTx<'_> {
         })
         .collect()
     }
+}
 
+impl AuditQueries for PgTx<'_> {
     fn audit_tail(&mut self) -> Result<Option<(i64, String)>> {
         self.query_opt(
             "SELECT seq, hash FROM keyctl.audit_events ORDER BY seq DESC LIMIT 1",
@@ -1688,7 +1693,9 @@ impl Queries for PgTx<'_> {
         let sql = format!("SELECT {AUDIT_COLUMNS} FROM keyctl.audit_events ORDER BY seq");
         self.each_row(&sql, &[], &mut |row| f(audit_from_row(row)?))
     }
+}
 
+impl OutboxQueries for PgTx<'_> {
     fn insert_event(&mut self, e: &EventRow) -> Result<i64> {
         let row = self.query_one(
             "INSERT INTO keyctl.events (id, type, ts, key_id, key_expires_at, payload, state) \
@@ -1877,7 +1884,9 @@ impl Queries for PgTx<'_> {
         };
         row.as_ref().map(delivery_from_row).transpose()
     }
+}
 
+impl CopyQueries for PgTx<'_> {
     fn copy_count(&mut self, table: CopyTable) -> Result<u64> {
         let sql = format!("SELECT count(*) FROM {}", copy_table_name(table));
         let row = self.query_one(&sql, &[])?;

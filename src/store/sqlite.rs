@@ -20,9 +20,10 @@ use rusqlite::{
 };
 
 use super::{
-    Access, AuditQuery, AuditRow, Backend, CopyRecord, CopyTable, Counter, DeliveryRow,
-    DeliveryState, Durability, EventQuery, EventRow, EventState, KeyFilter, KeyTotals, Queries,
-    RequestRecord, RequestTotals, Source, StatusFilter, Transaction, TxKind,
+    Access, AuditQueries, AuditQuery, AuditRow, Backend, CopyQueries, CopyRecord, CopyTable,
+    Counter, DeliveryRow, DeliveryState, Durability, EventQuery, EventRow, EventState, KeyFilter,
+    KeyQueries, KeyTotals, OutboxQueries, RequestRecord, RequestTotals, Source, StatusFilter,
+    Transaction, TxKind, UsageQueries,
 };
 use crate::error::{Error, Result};
 use crate::key::Key;
@@ -850,7 +851,7 @@ impl SqliteTx<'_> {
     }
 }
 
-impl Queries for SqliteTx<'_> {
+impl KeyQueries for SqliteTx<'_> {
     fn insert_key(&mut self, key: &Key, hash: &SecretHash) -> Result<()> {
         let mut stmt = self.tx.prepare_cached(
             "INSERT INTO keys (id, name, description, environment, scopes, prefix, secret_hash, \
@@ -1006,7 +1007,9 @@ impl Queries for SqliteTx<'_> {
         let n: i64 = stmt.query_row([now.timestamp()], |r| r.get(0))?;
         Ok(u64::try_from(n).unwrap_or(0))
     }
+}
 
+impl UsageQueries for SqliteTx<'_> {
     fn request_totals(&mut self, key_id: &str, since_day: i64) -> Result<RequestTotals> {
         let mut stmt = self.tx.prepare_cached(
             "SELECT coalesce(sum(count), 0), \
@@ -1234,7 +1237,9 @@ impl Queries for SqliteTx<'_> {
         }
         Ok(out)
     }
+}
 
+impl AuditQueries for SqliteTx<'_> {
     fn audit_tail(&mut self) -> Result<Option<(i64, String)>> {
         let mut stmt = self
             .tx
@@ -1322,7 +1327,9 @@ impl Queries for SqliteTx<'_> {
         }
         Ok(())
     }
+}
 
+impl OutboxQueries for SqliteTx<'_> {
     fn insert_event(&mut self, e: &EventRow) -> Result<i64> {
         let mut stmt = self.tx.prepare_cached(
             "INSERT INTO events (id, type, ts, key_id, key_expires_at, payload, state) \
@@ -1516,7 +1523,9 @@ impl Queries for SqliteTx<'_> {
         };
         Ok(row)
     }
+}
 
+impl CopyQueries for SqliteTx<'_> {
     fn copy_count(&mut self, table: CopyTable) -> Result<u64> {
         let sql = format!("SELECT count(*) FROM {}", copy_table_name(table));
         let n: i64 = self.tx.query_row(&sql, [], |r| r.get(0))?;

@@ -9,9 +9,8 @@
 //! transaction is open it must succeed (reads never block writers). The
 //! probe also counts the transactions of each operation.
 
-use std::cell::RefCell;
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use keyctl::audit::AuditFilter;
@@ -34,7 +33,8 @@ enum Began {
 struct Probe {
     inner: SqliteStore,
     path: PathBuf,
-    log: Rc<RefCell<Vec<Began>>>,
+    /// Shared with the test; an `Arc` because a backend must be `Send`.
+    log: Arc<Mutex<Vec<Began>>>,
 }
 
 /// Whether a second connection, not waiting at all, can write now.
@@ -56,7 +56,7 @@ impl Backend for Probe {
     fn begin(&mut self, kind: TxKind) -> keyctl::Result<Box<dyn Transaction + '_>> {
         let tx = self.inner.begin(kind)?;
         let can_write = other_can_write(&self.path);
-        self.log.borrow_mut().push(match kind {
+        self.log.lock().unwrap().push(match kind {
             TxKind::Write(_) => Began::Write {
                 others_locked_out: !can_write,
             },
@@ -73,11 +73,11 @@ impl Backend for Probe {
 fn writes_lock_at_begin_and_every_operation_is_one_transaction() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("probe.db");
-    let log = Rc::new(RefCell::new(Vec::new()));
+    let log = Arc::new(Mutex::new(Vec::new()));
     let probe = Probe {
         inner: SqliteStore::open(&path, Access::Write).unwrap(),
         path: path.clone(),
-        log: Rc::clone(&log),
+        log: Arc::clone(&log),
     };
     let config = Config::default();
     let now = keyctl::time::from_unix(1_795_000_000);
@@ -99,9 +99,9 @@ fn writes_lock_at_begin_and_every_operation_is_one_transaction() {
     let mut steps: Vec<Step<'_>> = Vec::new();
     let mut run =
         |name: &'static str, writes: usize, reads: usize, f: &mut dyn FnMut(&mut Keyctl)| {
-            log.borrow_mut().clear();
+            log.lock().unwrap().clear();
             f(&mut kc);
-            let seen = log.borrow().clone();
+            let seen = log.lock().unwrap().clone();
             let w = seen
                 .iter()
                 .filter(|b| matches!(b, Began::Write { .. }))
