@@ -1,0 +1,274 @@
+//! The PostgreSQL backend: one key store for API servers on many machines.
+//!
+//! keyctl's tables live in the schema `keyctl` of the database the URL
+//! names, so the database may hold other applications' tables too; `schema`
+//! versions and migrates it, `connect` reads the URL and connects (TLS
+//! settings in `tls`), and the queries live one concern to a file (`keys`,
+//! `usage`, `audit`, `outbox`, `copy`), with `rows` mapping columns to values.
+//!
+//! Isolation: every write transaction takes one transaction-level advisory
+//! lock ([`WRITE_LOCK`]) before its first statement, then runs at READ
+//! COMMITTED, so every statement after the lock sees everything committed by
+//! the writers before it. This is the exact counterpart of SQLite's
+//! `BEGIN IMMEDIATE`: one writer at a time per database, whatever machine it
+//! runs on, so a check and the write that depends on it (plan key counts,
+//! rate-limit and quota counters, the audit chain's tail) never interleave
+//! with another writer's. The cost is the same as SQLite's: writes to one
+//! database are serial, each holding the lock for its round trips to the
+//! server. Reads take no lock: a read is one REPEATABLE READ snapshot, and a
+//! peek one autocommit statement, which sees every committed revocation.
+//!
+//! Durability: [`Durability::Full`] commits as the server is configured
+//! (`synchronous_commit = on` by default); [`Durability::Normal`] sets
+//! `synchronous_commit = off` for that transaction, like SQLite's
+//! `synchronous=NORMAL`: a crash of the database server may lose the last
+//! fraction of a second of such commits, never corrupt anything.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use postgres::fallible_iterator::FallibleIterator;
+use postgres::types::ToSql;
+use postgres::{Client, Row, Statement};
+
+use super::{Access, Backend, Durability, Transaction, TxKind};
+use crate::error::{Error, Result};
+use crate::key::Key;
+
+mod audit;
+mod connect;
+mod copy;
+mod keys;
+mod outbox;
+mod rows;
+mod schema;
+mod tls;
+mod usage;
+
+use connect::connect;
+pub use connect::redact_url;
+use rows::key_from_row;
+use schema::Identity;
+pub use schema::{MIGRATION_LOCK, MIGRATIONS, apply_migrations, latest_version};
+
+/// The advisory lock every write transaction holds ("kctl" and 1).
+pub const WRITE_LOCK: i64 = 0x6b63_746c_0000_0001;
+
+const BEGIN_READ: &str = "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY";
+// One round trip each: the simple-query protocol runs the three statements
+// of a batch in order, and the transaction stays open after it.
+const BEGIN_WRITE_FULL: &str =
+    "BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(7738144525218463745)";
+const BEGIN_WRITE_NORMAL: &str = "BEGIN ISOLATION LEVEL READ COMMITTED; \
+     SET LOCAL synchronous_commit = off; SELECT pg_advisory_xact_lock(7738144525218463745)";
+
+/// A PostgreSQL database.
+pub struct PostgresStore {
+    client: Client,
+    /// The URL without its password, for messages.
+    location: String,
+    /// Prepared statements by SQL text: a statement is parsed once per
+    /// connection, and each later use is one round trip.
+    statements: HashMap<String, Statement>,
+}
+
+impl PostgresStore {
+    /// Opens the database `url` names and brings its schema up to date.
+    ///
+    /// With [`Access::Read`] or [`Access::Modify`], a database that keyctl
+    /// has never written to reads as an empty store and nothing is created in
+    /// it (the same rule as a SQLite file that does not exist yet).
+    pub fn open(url: &str, access: Access) -> Result<Box<dyn Backend>> {
+        let location = redact_url(url);
+        let client = connect(url, &location)?;
+        let mut store = PostgresStore {
+            client,
+            location,
+            statements: HashMap::new(),
+        };
+        match store.identify()? {
+            Identity::Current => {}
+            Identity::Fresh if access != Access::Write => {
+                return Ok(Box::new(super::sqlite::SqliteStore::empty_for(Path::new(
+                    &store.location,
+                ))?));
+            }
+            Identity::Fresh | Identity::Unsure | Identity::Older(_) => store.migrate()?,
+        }
+        Ok(Box::new(store))
+    }
+
+    fn refused(&self, message: impl Into<String>) -> Error {
+        Error::Database {
+            path: PathBuf::from(&self.location),
+            message: message.into(),
+        }
+    }
+
+    fn failed(&self, e: &postgres::Error) -> Error {
+        Error::Database {
+            path: PathBuf::from(&self.location),
+            message: describe(e),
+        }
+    }
+}
+
+/// A PostgreSQL error in one line, in the server's words when it sent some.
+fn describe(e: &postgres::Error) -> String {
+    if let Some(db) = e.as_db_error() {
+        return match db.detail() {
+            Some(detail) => format!("{} ({detail})", db.message()),
+            None => db.message().to_owned(),
+        };
+    }
+    let mut message = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !message.contains(&text) {
+            message.push_str(": ");
+            message.push_str(&text);
+        }
+        source = s.source();
+    }
+    message
+}
+
+impl From<postgres::Error> for Error {
+    fn from(e: postgres::Error) -> Self {
+        Error::Storage(describe(&e))
+    }
+}
+
+impl Backend for PostgresStore {
+    fn begin(&mut self, kind: TxKind) -> Result<Box<dyn Transaction + '_>> {
+        let begin = match kind {
+            TxKind::Autocommit => None,
+            TxKind::Read => Some(BEGIN_READ),
+            TxKind::Write(Durability::Full) => Some(BEGIN_WRITE_FULL),
+            TxKind::Write(Durability::Normal) => Some(BEGIN_WRITE_NORMAL),
+        };
+        if let Some(sql) = begin {
+            self.client
+                .batch_execute(sql)
+                .map_err(|e| self.failed(&e))?;
+        }
+        Ok(Box::new(PgTx {
+            store: self,
+            open: begin.is_some(),
+            failed: false,
+        }))
+    }
+}
+
+/// An open transaction (or, for autocommit, none). Rolled back on drop
+/// unless committed. A statement that failed aborts a PostgreSQL
+/// transaction, whose COMMIT then quietly rolls back: `failed` turns that
+/// into an error instead.
+struct PgTx<'a> {
+    store: &'a mut PostgresStore,
+    open: bool,
+    failed: bool,
+}
+
+type Params<'p> = [&'p (dyn ToSql + Sync)];
+
+impl Transaction for PgTx<'_> {
+    fn commit(mut self: Box<Self>) -> Result<()> {
+        if !self.open {
+            return Ok(());
+        }
+        if self.failed {
+            return Err(Error::Storage(
+                "a statement failed, so the transaction was rolled back".to_owned(),
+            ));
+        }
+        let result = self.store.client.batch_execute("COMMIT");
+        self.open = false;
+        result.map_err(|e| self.store.failed(&e))
+    }
+}
+
+impl Drop for PgTx<'_> {
+    fn drop(&mut self) {
+        if self.open {
+            let _ = self.store.client.batch_execute("ROLLBACK");
+        }
+    }
+}
+
+impl PgTx<'_> {
+    fn note<T>(&mut self, r: Result<T, postgres::Error>) -> Result<T> {
+        r.map_err(|e| {
+            self.failed = true;
+            Error::from(e)
+        })
+    }
+
+    fn statement(&mut self, sql: &str) -> Result<Statement> {
+        if let Some(s) = self.store.statements.get(sql) {
+            return Ok(s.clone());
+        }
+        let prepared = self.store.client.prepare(sql);
+        let s = self.note(prepared)?;
+        self.store.statements.insert(sql.to_owned(), s.clone());
+        Ok(s)
+    }
+
+    fn query(&mut self, sql: &str, params: &Params<'_>) -> Result<Vec<Row>> {
+        let stmt = self.statement(sql)?;
+        let rows = self.store.client.query(&stmt, params);
+        self.note(rows)
+    }
+
+    fn query_opt(&mut self, sql: &str, params: &Params<'_>) -> Result<Option<Row>> {
+        let stmt = self.statement(sql)?;
+        let row = self.store.client.query_opt(&stmt, params);
+        self.note(row)
+    }
+
+    fn query_one(&mut self, sql: &str, params: &Params<'_>) -> Result<Row> {
+        let stmt = self.statement(sql)?;
+        let row = self.store.client.query_one(&stmt, params);
+        self.note(row)
+    }
+
+    fn execute(&mut self, sql: &str, params: &Params<'_>) -> Result<u64> {
+        let stmt = self.statement(sql)?;
+        let n = self.store.client.execute(&stmt, params);
+        self.note(n)
+    }
+
+    /// Streams the rows of a query to `f` as they arrive.
+    fn each_row(
+        &mut self,
+        sql: &str,
+        params: &Params<'_>,
+        f: &mut dyn FnMut(&Row) -> Result<()>,
+    ) -> Result<()> {
+        let stmt = self.statement(sql)?;
+        let iter = self.store.client.query_raw(&stmt, params.iter().copied());
+        let mut rows = match iter {
+            Ok(rows) => rows,
+            Err(e) => {
+                self.failed = true;
+                return Err(e.into());
+            }
+        };
+        loop {
+            match rows.next() {
+                Ok(Some(row)) => f(&row)?,
+                Ok(None) => return Ok(()),
+                Err(e) => {
+                    drop(rows);
+                    self.failed = true;
+                    return Err(e.into());
+                }
+            }
+        }
+    }
+
+    fn keys(&mut self, sql: &str, params: &Params<'_>) -> Result<Vec<Key>> {
+        self.query(sql, params)?.iter().map(key_from_row).collect()
+    }
+}
