@@ -54,6 +54,30 @@ impl CopyTable {
             CopyTable::Deliveries => "deliveries",
         }
     }
+
+    /// The stored table's name (within the `keyctl` schema on PostgreSQL).
+    pub(crate) fn table_name(self) -> &'static str {
+        match self {
+            CopyTable::Keys => "keys",
+            CopyTable::Requests => "requests",
+            CopyTable::UsageDaily => "usage_daily",
+            CopyTable::UsageEndpoints => "usage_endpoints",
+            CopyTable::LimitCounters => "limit_counters",
+            CopyTable::AuditEvents => "audit_events",
+            CopyTable::Events => "events",
+            CopyTable::Deliveries => "deliveries",
+        }
+    }
+
+    /// Whether the store numbers the table's rows itself (`seq` from a
+    /// sequence), so that a copy must move the numbering past the copied
+    /// rows. The audit trail's numbers are its own: the chain assigns them.
+    pub(crate) fn numbered_by_store(self) -> bool {
+        matches!(
+            self,
+            CopyTable::Keys | CopyTable::Requests | CopyTable::Events
+        )
+    }
 }
 
 /// One stored row as `keyctl migrate` moves it, sequence numbers included,

@@ -4,10 +4,55 @@
 //! lookup by hash is how a presented secret is verified. Listings come out
 //! oldest first (creation time, then insertion order), on every backend.
 
+use std::collections::BTreeMap;
+
 use crate::error::Result;
 use crate::key::Key;
+use crate::limits::Period;
 use crate::secret::{Environment, SecretHash};
 use crate::time::Timestamp;
+
+/// The columns a [`Key`] is read from, in the order both backends' row
+/// mappings read them; a literal so that a query built with `concat!` is a
+/// `&'static str`, never formatted per call.
+macro_rules! key_columns {
+    () => {
+        "id, name, description, environment, scopes, prefix, created_at, created_by, expires_at, \
+         last_used_at, revoked_at, revoked_by, revoke_reason, rotated_from, replaced_by, \
+         rate_limit_count, rate_limit_window, quota_count, quota_period, metadata"
+    };
+}
+pub(crate) use key_columns;
+
+/// [`key_columns!`] as a constant, for queries that are formatted anyway.
+pub(crate) const KEY_COLUMNS: &str = key_columns!();
+
+/// A key's metadata as stored: a JSON object of strings.
+pub(crate) fn metadata_to_stored(metadata: &BTreeMap<String, String>) -> String {
+    // A map of strings always serializes.
+    serde_json::to_string(metadata).unwrap_or_else(|_| "{}".to_owned())
+}
+
+/// A key's metadata from its stored form; `{}`, which nearly every key
+/// has, without a parse.
+pub(crate) fn metadata_from_stored(
+    stored: &str,
+) -> std::result::Result<BTreeMap<String, String>, serde_json::Error> {
+    if stored == "{}" {
+        return Ok(BTreeMap::new());
+    }
+    serde_json::from_str(stored)
+}
+
+/// A quota's period from its stored form, which the schema keeps to `day`
+/// or `month`.
+pub(crate) fn period_from_stored(stored: &str) -> Period {
+    if stored == "day" {
+        Period::Day
+    } else {
+        Period::Month
+    }
+}
 
 /// Which keys a listing wants.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -144,6 +144,32 @@ impl<T> Queries for T where
 {
 }
 
+/// A count or a limit as SQL's 64-bit integer, saturating: no count keyctl
+/// keeps comes near the bound.
+pub(crate) fn to_i64(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+/// Runs a listing as its parts and merges their rows newest first, keeping
+/// at most `limit` of them. A listing is split where each part is an index
+/// seek that yields rows already in order while the whole would sort every
+/// match (see [`AuditQuery`]'s and [`EventQuery`]'s parts); the merge keeps
+/// the order of equal keys, so both backends return the same rows.
+pub(crate) fn newest_first<Q, T, K: Ord>(
+    parts: &[Q],
+    limit: usize,
+    mut run: impl FnMut(&Q) -> Result<Vec<T>>,
+    order: impl Fn(&T) -> K,
+) -> Result<Vec<T>> {
+    let mut rows = Vec::new();
+    for part in parts {
+        rows.extend(run(part)?);
+    }
+    rows.sort_by_key(|r| std::cmp::Reverse(order(r)));
+    rows.truncate(limit);
+    Ok(rows)
+}
+
 /// The store: one backend, one transaction per operation.
 pub struct Store {
     backend: Box<dyn Backend>,

@@ -87,6 +87,16 @@ impl DeliveryState {
             DeliveryState::Dead => "dead",
         }
     }
+
+    /// Parses the stored form.
+    pub(crate) fn parse(s: &str) -> Option<DeliveryState> {
+        Some(match s {
+            "pending" => DeliveryState::Pending,
+            "delivered" => DeliveryState::Delivered,
+            "dead" => DeliveryState::Dead,
+            _ => return None,
+        })
+    }
 }
 
 /// One event's delivery to one destination.
@@ -138,6 +148,33 @@ pub struct EventQuery {
     pub limit: usize,
 }
 
+impl EventQuery {
+    /// The parts to run instead of this query, if any: one per state. Each
+    /// is an index seek on `(state, seq)` whose rows come out in order,
+    /// where `IN (...)` would sort every match;
+    /// [`newest_first`](super::newest_first) merges them.
+    pub(crate) fn state_parts(&self) -> Option<Vec<EventQuery>> {
+        (self.states.len() > 1).then(|| {
+            self.states
+                .iter()
+                .map(|state| EventQuery {
+                    states: vec![*state],
+                    ..self.clone()
+                })
+                .collect()
+        })
+    }
+}
+
+/// The columns an [`EventRow`] is read from, in the order both backends'
+/// row mappings read them.
+pub(crate) const EVENT_COLUMNS: &str = "seq, id, type, ts, key_id, key_expires_at, payload, state";
+
+/// The columns a [`DeliveryRow`] is read from, in the order both backends'
+/// row mappings read them.
+pub(crate) const DELIVERY_COLUMNS: &str = "event_seq, destination, state, attempts, next_at, \
+    claimed_until, last_attempt_at, last_error, delivered_at, interrupted";
+
 /// Recording events and tracking their deliveries, inside a transaction.
 pub trait OutboxQueries {
     /// Adds an event to the outbox; returns its sequence number.
@@ -178,4 +215,41 @@ pub trait OutboxQueries {
         now: Timestamp,
         event_seq: Option<i64>,
     ) -> Result<Option<DeliveryRow>>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn several_states_run_as_one_query_each() {
+        let q = EventQuery {
+            states: vec![EventState::Pending, EventState::Dead],
+            kind: Some("api_key.created".into()),
+            limit: 5,
+        };
+        let parts = q.state_parts().unwrap();
+        let states: Vec<_> = parts.iter().map(|p| p.states.clone()).collect();
+        assert_eq!(states, [vec![EventState::Pending], vec![EventState::Dead]]);
+        assert!(parts.iter().all(|p| p.kind == q.kind && p.limit == 5));
+        for one in [vec![], vec![EventState::New]] {
+            let q = EventQuery {
+                states: one,
+                ..q.clone()
+            };
+            assert!(q.state_parts().is_none());
+        }
+    }
+
+    #[test]
+    fn stored_states_parse_back() {
+        for s in [
+            DeliveryState::Pending,
+            DeliveryState::Delivered,
+            DeliveryState::Dead,
+        ] {
+            assert_eq!(DeliveryState::parse(s.as_str()), Some(s));
+        }
+        assert_eq!(DeliveryState::parse("lost"), None);
+    }
 }

@@ -26,7 +26,21 @@ impl Source {
             Source::Ingest => "ingest",
         }
     }
+
+    /// Parses the stored form, which the schema keeps to `verify` or `ingest`.
+    pub(crate) fn from_stored(s: &str) -> Source {
+        if s == "ingest" {
+            Source::Ingest
+        } else {
+            Source::Verify
+        }
+    }
 }
+
+/// The columns a [`RequestRecord`] is read from, in the order both
+/// backends' row mappings read them.
+pub(crate) const REQUEST_COLUMNS: &str =
+    "key_id, ts, method, path, status, duration_ms, ip, user_agent, outcome, source, actor";
 
 /// One recorded API request.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -6,11 +6,11 @@
 //! filter's index ends in `(ts, seq)` so rows come out in time order.
 
 use super::PgTx;
-use super::rows::{
-    AUDIT_COLUMNS, REQUEST_COLUMNS, Sql, audit_from_row, count, get, request_at, to_i64,
-};
+use super::rows::{Sql, audit_from_row, count, get, request_at};
 use crate::error::Result;
-use crate::store::{AuditQueries, AuditQuery, AuditRow, RequestRecord};
+use crate::store::audit::AUDIT_COLUMNS;
+use crate::store::usage::REQUEST_COLUMNS;
+use crate::store::{AuditQueries, AuditQuery, AuditRow, RequestRecord, newest_first, to_i64};
 
 impl AuditQueries for PgTx<'_> {
     fn audit_tail(&mut self) -> Result<Option<(i64, String)>> {
@@ -50,14 +50,13 @@ impl AuditQueries for PgTx<'_> {
     }
 
     fn audit_events(&mut self, query: &AuditQuery) -> Result<Vec<AuditRow>> {
-        if let Some(parts) = split_query(query, true) {
-            let mut rows = Vec::new();
-            for q in parts {
-                rows.extend(self.audit_events(&q)?);
-            }
-            rows.sort_by_key(|r| std::cmp::Reverse((r.ts, r.seq)));
-            rows.truncate(query.limit);
-            return Ok(rows);
+        if let Some(parts) = query.event_parts() {
+            return newest_first(
+                &parts,
+                query.limit,
+                |q| self.audit_events(q),
+                |r| (r.ts, r.seq),
+            );
         }
         let sql = audit_events_sql(query);
         self.query(&sql.text, &sql.params())?
@@ -67,14 +66,13 @@ impl AuditQueries for PgTx<'_> {
     }
 
     fn trail_requests(&mut self, query: &AuditQuery) -> Result<Vec<(i64, RequestRecord)>> {
-        if let Some(parts) = split_query(query, false) {
-            let mut rows = Vec::new();
-            for q in parts {
-                rows.extend(self.trail_requests(&q)?);
-            }
-            rows.sort_by_key(|r| std::cmp::Reverse((r.1.ts, r.0)));
-            rows.truncate(query.limit);
-            return Ok(rows);
+        if let Some(parts) = query.request_parts() {
+            return newest_first(
+                &parts,
+                query.limit,
+                |q| self.trail_requests(q),
+                |r| (r.1.ts, r.0),
+            );
         }
         let sql = trail_requests_sql(query);
         self.query(&sql.text, &sql.params())?
@@ -121,7 +119,7 @@ fn audit_events_sql(query: &AuditQuery) -> Sql {
     let mut sql = Sql::new(format!(
         "SELECT {AUDIT_COLUMNS} FROM keyctl.audit_events WHERE true"
     ));
-    let actions: Vec<&String> = query.actions.iter().filter(|a| *a != "request").collect();
+    let actions = query.event_actions();
     for (i, a) in actions.iter().enumerate() {
         let before = if i == 0 { " AND action IN (" } else { ", " };
         sql.bind(before, (*a).clone());
@@ -148,33 +146,6 @@ fn trail_requests_sql(query: &AuditQuery) -> Sql {
         to_i64(query.limit as u64),
     );
     sql
-}
-
-/// A status class as one query per code, and several actions as one query
-/// per action: each an index seek that yields rows in time order.
-fn split_query(query: &AuditQuery, events: bool) -> Option<Vec<AuditQuery>> {
-    if let Some((lo, hi)) = query.status
-        && lo < hi
-    {
-        return Some(
-            (lo..=hi)
-                .map(|code| AuditQuery {
-                    status: Some((code, code)),
-                    ..query.clone()
-                })
-                .collect(),
-        );
-    }
-    let actions: Vec<&String> = query.actions.iter().filter(|a| *a != "request").collect();
-    (events && actions.len() > 1).then(|| {
-        actions
-            .into_iter()
-            .map(|a| AuditQuery {
-                actions: vec![a.clone()],
-                ..query.clone()
-            })
-            .collect()
-    })
 }
 
 #[cfg(test)]

@@ -8,19 +8,22 @@
 
 use super::PgTx;
 use super::rows::{
-    AUDIT_COLUMNS, DELIVERY_COLUMNS, EVENT_COLUMNS, KeyValues, REQUEST_COLUMNS, audit_from_row,
-    conversion, count, delivery_from_row, event_from_row, get, key_columns, key_from_row,
-    request_at, small,
+    KeyValues, audit_from_row, conversion, count, delivery_from_row, event_from_row, get,
+    key_from_row, request_at, small,
 };
 use crate::error::Result;
 use crate::secret::SecretHash;
+use crate::store::audit::AUDIT_COLUMNS;
+use crate::store::keys::key_columns;
+use crate::store::outbox::{DELIVERY_COLUMNS, EVENT_COLUMNS};
+use crate::store::usage::REQUEST_COLUMNS;
 use crate::store::{
     AuditQueries, CopyQueries, CopyRecord, CopyTable, Counter, OutboxQueries, UsageQueries,
 };
 
 impl CopyQueries for PgTx<'_> {
     fn copy_count(&mut self, table: CopyTable) -> Result<u64> {
-        let sql = format!("SELECT count(*) FROM {}", copy_table_name(table));
+        let sql = format!("SELECT count(*) FROM keyctl.{}", table.table_name());
         let row = self.query_one(&sql, &[])?;
         count(&row, 0)
     }
@@ -218,7 +221,8 @@ impl CopyQueries for PgTx<'_> {
     }
 
     fn copy_finish(&mut self) -> Result<()> {
-        for table in ["keyctl.keys", "keyctl.requests", "keyctl.events"] {
+        for table in CopyTable::ALL.into_iter().filter(|t| t.numbered_by_store()) {
+            let table = format!("keyctl.{}", table.table_name());
             let sql = format!(
                 "SELECT setval(pg_get_serial_sequence('{table}', 'seq'), \
                  coalesce(max(seq), 0) + 1, false) FROM {table}"
@@ -226,18 +230,5 @@ impl CopyQueries for PgTx<'_> {
             self.query_one(&sql, &[])?;
         }
         Ok(())
-    }
-}
-
-fn copy_table_name(table: CopyTable) -> &'static str {
-    match table {
-        CopyTable::Keys => "keyctl.keys",
-        CopyTable::Requests => "keyctl.requests",
-        CopyTable::UsageDaily => "keyctl.usage_daily",
-        CopyTable::UsageEndpoints => "keyctl.usage_endpoints",
-        CopyTable::LimitCounters => "keyctl.limit_counters",
-        CopyTable::AuditEvents => "keyctl.audit_events",
-        CopyTable::Events => "keyctl.events",
-        CopyTable::Deliveries => "keyctl.deliveries",
     }
 }

@@ -4,10 +4,11 @@
 //! listing streams its rows as they arrive rather than collecting them.
 
 use super::PgTx;
-use super::rows::{KeyValues, count, key_columns, key_from_row};
+use super::rows::{KeyValues, count, key_from_row};
 use crate::error::{Error, Result};
 use crate::key::Key;
 use crate::secret::{Environment, SecretHash};
+use crate::store::keys::key_columns;
 use crate::store::{KeyFilter, KeyQueries, StatusFilter};
 use crate::time::Timestamp;
 

@@ -2,13 +2,14 @@
 //! `keyctl.deliveries`.
 
 use super::PgTx;
-use super::rows::{
-    DELIVERY_COLUMNS, EVENT_COLUMNS, Sql, delivery_from_row, event_from_row, get, key_columns,
-    to_i64,
-};
+use super::rows::{Sql, delivery_from_row, event_from_row, get};
 use crate::error::Result;
 use crate::key::Key;
-use crate::store::{DeliveryRow, EventQuery, EventRow, EventState, OutboxQueries};
+use crate::store::keys::key_columns;
+use crate::store::outbox::{DELIVERY_COLUMNS, EVENT_COLUMNS};
+use crate::store::{
+    DeliveryRow, EventQuery, EventRow, EventState, OutboxQueries, newest_first, to_i64,
+};
 use crate::time::Timestamp;
 
 impl OutboxQueries for PgTx<'_> {
@@ -52,17 +53,8 @@ impl OutboxQueries for PgTx<'_> {
     }
 
     fn events(&mut self, query: &EventQuery) -> Result<Vec<EventRow>> {
-        if query.states.len() > 1 {
-            let mut rows = Vec::new();
-            for state in &query.states {
-                rows.extend(self.events(&EventQuery {
-                    states: vec![*state],
-                    ..query.clone()
-                })?);
-            }
-            rows.sort_by_key(|r| std::cmp::Reverse(r.seq));
-            rows.truncate(query.limit);
-            return Ok(rows);
+        if let Some(parts) = query.state_parts() {
+            return newest_first(&parts, query.limit, |q| self.events(q), |r| r.seq);
         }
         let mut sql = Sql::new(format!(
             "SELECT {EVENT_COLUMNS} FROM keyctl.events WHERE true"

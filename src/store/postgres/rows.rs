@@ -1,6 +1,7 @@
-//! Rows to values and values to parameters: the column lists every
-//! PostgreSQL query reads, the mapping of each list to its value, and the
-//! builder of queries whose filters vary.
+//! Rows to values and values to parameters: the mapping of each column list
+//! that PostgreSQL queries read (the lists live beside their types in
+//! `crate::store`, shared by both backends) to its value, and the builder of
+//! queries whose filters vary.
 //!
 //! A column list and its mapping change together: the mapping reads columns
 //! by position. Integers are stored as BIGINT, so a narrower Rust value is
@@ -13,11 +14,12 @@ use postgres::types::ToSql;
 use super::describe;
 use crate::error::{Error, Result};
 use crate::key::Key;
-use crate::limits::{Period, Quota, RateLimit};
+use crate::limits::{Quota, RateLimit};
 use crate::scope::ScopeSet;
 use crate::secret::Environment;
+use crate::store::keys::{metadata_from_stored, metadata_to_stored, period_from_stored};
 use crate::store::{
-    AuditRow, DeliveryRow, DeliveryState, EventRow, EventState, RequestRecord, Source,
+    AuditRow, DeliveryRow, DeliveryState, EventRow, EventState, RequestRecord, Source, to_i64,
 };
 use crate::time::{Timestamp, from_unix};
 
@@ -51,19 +53,6 @@ where
     v.map(small).transpose()
 }
 
-pub(super) fn to_i64(n: u64) -> i64 {
-    i64::try_from(n).unwrap_or(i64::MAX)
-}
-
-macro_rules! key_columns {
-    () => {
-        "id, name, description, environment, scopes, prefix, created_at, created_by, expires_at, \
-         last_used_at, revoked_at, revoked_by, revoke_reason, rotated_from, replaced_by, \
-         rate_limit_count, rate_limit_window, quota_count, quota_period, metadata"
-    };
-}
-pub(super) use key_columns;
-
 pub(super) fn key_from_row(r: &Row) -> Result<Key> {
     let environment: String = get(r, 3)?;
     let scopes: String = get(r, 4)?;
@@ -77,11 +66,7 @@ pub(super) fn key_from_row(r: &Row) -> Result<Key> {
     let quota = match (get::<Option<i64>>(r, 17)?, get::<Option<String>>(r, 18)?) {
         (Some(count), Some(p)) => Some(Quota {
             count: small(count)?,
-            period: if p == "day" {
-                Period::Day
-            } else {
-                Period::Month
-            },
+            period: period_from_stored(&p),
         }),
         _ => None,
     };
@@ -104,11 +89,7 @@ pub(super) fn key_from_row(r: &Row) -> Result<Key> {
         replaced_by: get(r, 14)?,
         rate_limit,
         quota,
-        metadata: if metadata == "{}" {
-            std::collections::BTreeMap::new()
-        } else {
-            serde_json::from_str(&metadata).map_err(conversion)?
-        },
+        metadata: metadata_from_stored(&metadata).map_err(conversion)?,
     })
 }
 
@@ -134,14 +115,10 @@ impl KeyValues {
             rate_window: key.rate_limit.map(|r| i64::from(r.window_secs)),
             quota_count: key.quota.map(|q| to_i64(q.count)),
             quota_period: key.quota.map(|q| q.period.as_str()),
-            // A map of strings always serializes.
-            metadata: serde_json::to_string(&key.metadata).unwrap_or_else(|_| "{}".to_owned()),
+            metadata: metadata_to_stored(&key.metadata),
         }
     }
 }
-
-pub(super) const AUDIT_COLUMNS: &str =
-    "seq, ts, actor, action, key_id, key_prefix, details, status, path, prev_hash, hash";
 
 pub(super) fn audit_from_row(r: &Row) -> Result<AuditRow> {
     Ok(AuditRow {
@@ -159,9 +136,6 @@ pub(super) fn audit_from_row(r: &Row) -> Result<AuditRow> {
     })
 }
 
-pub(super) const REQUEST_COLUMNS: &str =
-    "key_id, ts, method, path, status, duration_ms, ip, user_agent, outcome, source, actor";
-
 pub(super) fn request_at(r: &Row, at: usize) -> Result<RequestRecord> {
     let source: String = get(r, at + 9)?;
     Ok(RequestRecord {
@@ -174,16 +148,10 @@ pub(super) fn request_at(r: &Row, at: usize) -> Result<RequestRecord> {
         ip: get(r, at + 6)?,
         user_agent: get(r, at + 7)?,
         outcome: get(r, at + 8)?,
-        source: if source == "ingest" {
-            Source::Ingest
-        } else {
-            Source::Verify
-        },
+        source: Source::from_stored(&source),
         actor: get(r, at + 10)?,
     })
 }
-
-pub(super) const EVENT_COLUMNS: &str = "seq, id, type, ts, key_id, key_expires_at, payload, state";
 
 pub(super) fn event_from_row(r: &Row) -> Result<EventRow> {
     let state: String = get(r, 7)?;
@@ -200,20 +168,13 @@ pub(super) fn event_from_row(r: &Row) -> Result<EventRow> {
     })
 }
 
-pub(super) const DELIVERY_COLUMNS: &str = "event_seq, destination, state, attempts, next_at, claimed_until, \
-    last_attempt_at, last_error, delivered_at, interrupted";
-
 pub(super) fn delivery_from_row(r: &Row) -> Result<DeliveryRow> {
     let state: String = get(r, 2)?;
     Ok(DeliveryRow {
         event_seq: get(r, 0)?,
         destination: get(r, 1)?,
-        state: match state.as_str() {
-            "pending" => DeliveryState::Pending,
-            "delivered" => DeliveryState::Delivered,
-            "dead" => DeliveryState::Dead,
-            other => return Err(conversion(format!("unknown delivery state '{other}'"))),
-        },
+        state: DeliveryState::parse(&state)
+            .ok_or_else(|| conversion(format!("unknown delivery state '{state}'")))?,
         attempts: small(get(r, 3)?)?,
         next_at: from_unix(get(r, 4)?),
         claimed_until: ts(r, 5)?,

@@ -5,9 +5,10 @@
 //! trip whatever its window.
 
 use super::PgTx;
-use super::rows::{REQUEST_COLUMNS, count, get, request_at, small, to_i64, ts};
+use super::rows::{count, get, request_at, small, ts};
 use crate::error::Result;
-use crate::store::{Counter, KeyTotals, RequestRecord, RequestTotals, UsageQueries};
+use crate::store::usage::REQUEST_COLUMNS;
+use crate::store::{Counter, KeyTotals, RequestRecord, RequestTotals, UsageQueries, to_i64};
 use crate::time::Timestamp;
 
 impl UsageQueries for PgTx<'_> {

@@ -8,9 +8,11 @@
 use rusqlite::{OptionalExtension, params};
 
 use super::SqliteTx;
-use super::rows::{AUDIT_COLUMNS, REQUEST_COLUMNS, SqlArgs, audit_from_row, request_at, to_i64};
+use super::rows::{SqlArgs, audit_from_row, request_at};
 use crate::error::Result;
-use crate::store::{AuditQueries, AuditQuery, AuditRow, RequestRecord};
+use crate::store::audit::AUDIT_COLUMNS;
+use crate::store::usage::REQUEST_COLUMNS;
+use crate::store::{AuditQueries, AuditQuery, AuditRow, RequestRecord, newest_first, to_i64};
 
 impl AuditQueries for SqliteTx<'_> {
     fn audit_tail(&mut self) -> Result<Option<(i64, String)>> {
@@ -52,15 +54,13 @@ impl AuditQueries for SqliteTx<'_> {
     }
 
     fn audit_events(&mut self, query: &AuditQuery) -> Result<Vec<AuditRow>> {
-        let split = split_status_class(query).or_else(|| split_actions(query));
-        if let Some(parts) = split {
-            let mut rows = Vec::new();
-            for q in parts {
-                rows.extend(self.audit_events(&q)?);
-            }
-            rows.sort_by_key(|r| std::cmp::Reverse((r.ts, r.seq)));
-            rows.truncate(query.limit);
-            return Ok(rows);
+        if let Some(parts) = query.event_parts() {
+            return newest_first(
+                &parts,
+                query.limit,
+                |q| self.audit_events(q),
+                |r| (r.ts, r.seq),
+            );
         }
         let (sql, args) = audit_events_sql(query);
         let mut stmt = self.tx.prepare_cached(&sql)?;
@@ -71,14 +71,13 @@ impl AuditQueries for SqliteTx<'_> {
     }
 
     fn trail_requests(&mut self, query: &AuditQuery) -> Result<Vec<(i64, RequestRecord)>> {
-        if let Some(codes) = split_status_class(query) {
-            let mut rows = Vec::new();
-            for q in codes {
-                rows.extend(self.trail_requests(&q)?);
-            }
-            rows.sort_by_key(|r| std::cmp::Reverse((r.1.ts, r.0)));
-            rows.truncate(query.limit);
-            return Ok(rows);
+        if let Some(parts) = query.request_parts() {
+            return newest_first(
+                &parts,
+                query.limit,
+                |q| self.trail_requests(q),
+                |r| (r.1.ts, r.0),
+            );
         }
         let (sql, args) = trail_requests_sql(query);
         let mut stmt = self.tx.prepare_cached(&sql)?;
@@ -106,7 +105,7 @@ impl AuditQueries for SqliteTx<'_> {
 fn audit_events_sql(query: &AuditQuery) -> (String, SqlArgs) {
     let mut sql = format!("SELECT {AUDIT_COLUMNS} FROM audit_events WHERE 1 = 1");
     let mut args: SqlArgs = Vec::new();
-    let actions: Vec<&String> = query.actions.iter().filter(|a| *a != "request").collect();
+    let actions = query.event_actions();
     if !actions.is_empty() {
         sql.push_str(&format!(
             " AND action IN ({})",
@@ -134,35 +133,6 @@ fn trail_requests_sql(query: &AuditQuery) -> (String, SqlArgs) {
     sql.push_str(" ORDER BY ts DESC, seq DESC LIMIT ?");
     args.push(Box::new(to_i64(query.limit as u64)));
     (sql, args)
-}
-
-/// A status class (`4xx`) as one query per code: each is an index seek on
-/// `(status, ts)` that yields rows already in time order, where a range over
-/// status would have to sort every matching row.
-fn split_status_class(query: &AuditQuery) -> Option<Vec<AuditQuery>> {
-    let (lo, hi) = query.status?;
-    (lo < hi).then(|| {
-        (lo..=hi)
-            .map(|code| AuditQuery {
-                status: Some((code, code)),
-                ..query.clone()
-            })
-            .collect()
-    })
-}
-
-/// Several event actions as one query per action, for the same reason.
-fn split_actions(query: &AuditQuery) -> Option<Vec<AuditQuery>> {
-    let actions: Vec<&String> = query.actions.iter().filter(|a| *a != "request").collect();
-    (actions.len() > 1).then(|| {
-        actions
-            .into_iter()
-            .map(|a| AuditQuery {
-                actions: vec![a.clone()],
-                ..query.clone()
-            })
-            .collect()
-    })
 }
 
 /// The filters that events and requests share: key, actor, time, status, path.

@@ -9,12 +9,15 @@ use rusqlite::{Row, params};
 
 use super::SqliteTx;
 use super::rows::{
-    AUDIT_COLUMNS, DELIVERY_COLUMNS, EVENT_COLUMNS, REQUEST_COLUMNS, audit_from_row, conversion,
-    delivery_from_row, event_from_row, key_columns, key_from_row, request_at,
+    audit_from_row, conversion, delivery_from_row, event_from_row, key_from_row, request_at,
 };
 use crate::error::Result;
 use crate::key::Key;
 use crate::secret::SecretHash;
+use crate::store::audit::AUDIT_COLUMNS;
+use crate::store::keys::key_columns;
+use crate::store::outbox::{DELIVERY_COLUMNS, EVENT_COLUMNS};
+use crate::store::usage::REQUEST_COLUMNS;
 use crate::store::{
     AuditQueries, CopyQueries, CopyRecord, CopyTable, Counter, KeyQueries, OutboxQueries,
     UsageQueries,
@@ -22,7 +25,7 @@ use crate::store::{
 
 impl CopyQueries for SqliteTx<'_> {
     fn copy_count(&mut self, table: CopyTable) -> Result<u64> {
-        let sql = format!("SELECT count(*) FROM {}", copy_table_name(table));
+        let sql = format!("SELECT count(*) FROM {}", table.table_name());
         let n: i64 = self.tx.query_row(&sql, [], |r| r.get(0))?;
         Ok(u64::try_from(n).unwrap_or(0))
     }
@@ -42,20 +45,6 @@ impl CopyQueries for SqliteTx<'_> {
     fn copy_finish(&mut self) -> Result<()> {
         // INTEGER PRIMARY KEY continues after the largest rowid by itself.
         Ok(())
-    }
-}
-
-/// The table behind a [`CopyTable`].
-fn copy_table_name(table: CopyTable) -> &'static str {
-    match table {
-        CopyTable::Keys => "keys",
-        CopyTable::Requests => "requests",
-        CopyTable::UsageDaily => "usage_daily",
-        CopyTable::UsageEndpoints => "usage_endpoints",
-        CopyTable::LimitCounters => "limit_counters",
-        CopyTable::AuditEvents => "audit_events",
-        CopyTable::Events => "events",
-        CopyTable::Deliveries => "deliveries",
     }
 }
 

@@ -6,10 +6,11 @@
 use rusqlite::{OptionalExtension, params};
 
 use super::SqliteTx;
-use super::rows::{KEY_COLUMNS, key_columns, key_from_row, metadata_json};
+use super::rows::key_from_row;
 use crate::error::{Error, Result};
 use crate::key::Key;
 use crate::secret::{Environment, SecretHash};
+use crate::store::keys::{KEY_COLUMNS, key_columns, metadata_to_stored};
 use crate::store::{KeyFilter, KeyQueries, StatusFilter};
 use crate::time::Timestamp;
 
@@ -45,7 +46,7 @@ impl KeyQueries for SqliteTx<'_> {
             key.quota
                 .map(|q| i64::try_from(q.count).unwrap_or(i64::MAX)),
             key.quota.map(|q| q.period.as_str()),
-            metadata_json(key),
+            metadata_to_stored(&key.metadata),
         ])?;
         Ok(())
     }
@@ -152,7 +153,7 @@ impl KeyQueries for SqliteTx<'_> {
             key.quota
                 .map(|q| i64::try_from(q.count).unwrap_or(i64::MAX)),
             key.quota.map(|q| q.period.as_str()),
-            metadata_json(key),
+            metadata_to_stored(&key.metadata),
         ])?;
         if changed == 1 {
             Ok(())

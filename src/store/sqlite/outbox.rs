@@ -6,13 +6,14 @@
 use rusqlite::{OptionalExtension, params};
 
 use super::SqliteTx;
-use super::rows::{
-    DELIVERY_COLUMNS, EVENT_COLUMNS, KEY_COLUMNS, SqlArgs, delivery_from_row, event_from_row,
-    key_from_row, to_i64,
-};
+use super::rows::{SqlArgs, delivery_from_row, event_from_row, key_from_row};
 use crate::error::Result;
 use crate::key::Key;
-use crate::store::{DeliveryRow, EventQuery, EventRow, EventState, OutboxQueries};
+use crate::store::keys::KEY_COLUMNS;
+use crate::store::outbox::{DELIVERY_COLUMNS, EVENT_COLUMNS};
+use crate::store::{
+    DeliveryRow, EventQuery, EventRow, EventState, OutboxQueries, newest_first, to_i64,
+};
 use crate::time::Timestamp;
 
 impl OutboxQueries for SqliteTx<'_> {
@@ -55,19 +56,8 @@ impl OutboxQueries for SqliteTx<'_> {
     }
 
     fn events(&mut self, query: &EventQuery) -> Result<Vec<EventRow>> {
-        // Several states as one query each: an index seek on (state, seq)
-        // yields rows in order, where IN (...) would sort every match.
-        if query.states.len() > 1 {
-            let mut rows = Vec::new();
-            for state in &query.states {
-                rows.extend(self.events(&EventQuery {
-                    states: vec![*state],
-                    ..query.clone()
-                })?);
-            }
-            rows.sort_by_key(|r| std::cmp::Reverse(r.seq));
-            rows.truncate(query.limit);
-            return Ok(rows);
+        if let Some(parts) = query.state_parts() {
+            return newest_first(&parts, query.limit, |q| self.events(q), |r| r.seq);
         }
         let mut sql = format!("SELECT {EVENT_COLUMNS} FROM events WHERE 1 = 1");
         let mut args: SqlArgs = Vec::new();

@@ -1,35 +1,23 @@
-//! Rows to values: the column lists every SQLite query reads, and the
-//! mapping of each list to its value.
+//! Rows to values: the mapping of each column list that SQLite queries read
+//! (the lists live beside their types in `crate::store`, shared by both
+//! backends) to its value.
 //!
 //! A column list and its mapping change together: the mapping reads columns
 //! by position. A stored value that keyctl cannot have written (an unknown
 //! state, a malformed scope) is a conversion error, never a panic.
 
-use std::collections::BTreeMap;
-
 use rusqlite::Row;
 
 use crate::error::Result;
 use crate::key::Key;
-use crate::limits::{Period, Quota, RateLimit};
+use crate::limits::{Quota, RateLimit};
 use crate::scope::ScopeSet;
 use crate::secret::Environment;
+use crate::store::keys::{metadata_from_stored, period_from_stored};
 use crate::store::{
     AuditRow, DeliveryRow, DeliveryState, EventRow, EventState, RequestRecord, Source,
 };
 use crate::time::{Timestamp, from_unix};
-
-/// The columns a [`Key`] is read from, as a literal so that queries are
-/// `&'static str` and never built per call.
-macro_rules! key_columns {
-    () => {
-        "id, name, description, environment, scopes, prefix, created_at, created_by, expires_at, \
-         last_used_at, revoked_at, revoked_by, revoke_reason, rotated_from, replaced_by, \
-         rate_limit_count, rate_limit_window, quota_count, quota_period, metadata"
-    };
-}
-pub(super) use key_columns;
-pub(super) const KEY_COLUMNS: &str = key_columns!();
 
 pub(super) fn conversion(e: impl std::fmt::Display) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, e.to_string().into())
@@ -51,11 +39,7 @@ pub(super) fn key_from_row(r: &Row<'_>) -> rusqlite::Result<Key> {
     ) {
         (Some(count), Some(p)) => Some(Quota {
             count: u64::try_from(count).map_err(conversion)?,
-            period: if p == "day" {
-                Period::Day
-            } else {
-                Period::Month
-            },
+            period: period_from_stored(&p),
         }),
         _ => None,
     };
@@ -78,16 +62,9 @@ pub(super) fn key_from_row(r: &Row<'_>) -> rusqlite::Result<Key> {
         replaced_by: r.get(14)?,
         rate_limit,
         quota,
-        metadata: if metadata == "{}" {
-            BTreeMap::new()
-        } else {
-            serde_json::from_str(&metadata).map_err(conversion)?
-        },
+        metadata: metadata_from_stored(&metadata).map_err(conversion)?,
     })
 }
-
-pub(super) const AUDIT_COLUMNS: &str =
-    "seq, ts, actor, action, key_id, key_prefix, details, status, path, prev_hash, hash";
 
 pub(super) fn audit_from_row(r: &Row<'_>) -> rusqlite::Result<AuditRow> {
     Ok(AuditRow {
@@ -107,14 +84,8 @@ pub(super) fn audit_from_row(r: &Row<'_>) -> rusqlite::Result<AuditRow> {
 
 pub(super) type SqlArgs = Vec<Box<dyn rusqlite::ToSql>>;
 
-pub(super) fn to_i64(n: u64) -> i64 {
-    i64::try_from(n).unwrap_or(i64::MAX)
-}
-
-pub(super) const REQUEST_COLUMNS: &str =
-    "key_id, ts, method, path, status, duration_ms, ip, user_agent, outcome, source, actor";
-
-/// A request from `REQUEST_COLUMNS` starting at column `at`.
+/// A request from [`REQUEST_COLUMNS`](crate::store::usage::REQUEST_COLUMNS)
+/// starting at column `at`.
 pub(super) fn request_at(r: &Row<'_>, at: usize) -> rusqlite::Result<RequestRecord> {
     let source: String = r.get(at + 9)?;
     Ok(RequestRecord {
@@ -127,16 +98,10 @@ pub(super) fn request_at(r: &Row<'_>, at: usize) -> rusqlite::Result<RequestReco
         ip: r.get(at + 6)?,
         user_agent: r.get(at + 7)?,
         outcome: r.get(at + 8)?,
-        source: if source == "ingest" {
-            Source::Ingest
-        } else {
-            Source::Verify
-        },
+        source: Source::from_stored(&source),
         actor: r.get(at + 10)?,
     })
 }
-
-pub(super) const EVENT_COLUMNS: &str = "seq, id, type, ts, key_id, key_expires_at, payload, state";
 
 pub(super) fn event_from_row(r: &Row<'_>) -> rusqlite::Result<EventRow> {
     let state: String = r.get(7)?;
@@ -153,9 +118,6 @@ pub(super) fn event_from_row(r: &Row<'_>) -> rusqlite::Result<EventRow> {
     })
 }
 
-pub(super) const DELIVERY_COLUMNS: &str = "event_seq, destination, state, attempts, next_at, claimed_until, \
-    last_attempt_at, last_error, delivered_at, interrupted";
-
 pub(super) fn delivery_from_row(r: &Row<'_>) -> rusqlite::Result<DeliveryRow> {
     let ts = |i: usize| -> rusqlite::Result<Option<Timestamp>> {
         Ok(r.get::<_, Option<i64>>(i)?.map(from_unix))
@@ -164,12 +126,8 @@ pub(super) fn delivery_from_row(r: &Row<'_>) -> rusqlite::Result<DeliveryRow> {
     Ok(DeliveryRow {
         event_seq: r.get(0)?,
         destination: r.get(1)?,
-        state: match state.as_str() {
-            "pending" => DeliveryState::Pending,
-            "delivered" => DeliveryState::Delivered,
-            "dead" => DeliveryState::Dead,
-            other => return Err(conversion(format!("unknown delivery state '{other}'"))),
-        },
+        state: DeliveryState::parse(&state)
+            .ok_or_else(|| conversion(format!("unknown delivery state '{state}'")))?,
         attempts: r.get(3)?,
         next_at: from_unix(r.get(4)?),
         claimed_until: ts(5)?,
@@ -178,11 +136,6 @@ pub(super) fn delivery_from_row(r: &Row<'_>) -> rusqlite::Result<DeliveryRow> {
         delivered_at: ts(8)?,
         interrupted: r.get(9)?,
     })
-}
-
-pub(super) fn metadata_json(key: &Key) -> String {
-    // A map of strings always serializes.
-    serde_json::to_string(&key.metadata).unwrap_or_else(|_| "{}".to_owned())
 }
 
 /// A text column as `&str`, without a copy.

@@ -8,9 +8,10 @@
 use rusqlite::{OptionalExtension, params};
 
 use super::SqliteTx;
-use super::rows::{REQUEST_COLUMNS, conversion, request_at, text, to_i64};
+use super::rows::{conversion, request_at, text};
 use crate::error::Result;
-use crate::store::{Counter, KeyTotals, RequestRecord, RequestTotals, UsageQueries};
+use crate::store::usage::REQUEST_COLUMNS;
+use crate::store::{Counter, KeyTotals, RequestRecord, RequestTotals, UsageQueries, to_i64};
 use crate::time::{Timestamp, from_unix};
 
 impl SqliteTx<'_> {
