@@ -14,7 +14,14 @@
 //! with its plain data types: [`KeyQueries`] (keys), [`UsageQueries`]
 //! (requests, rollups, limit counters), [`AuditQueries`] (the hash-chained
 //! trail), [`OutboxQueries`] (events and their deliveries) and
-//! [`CopyQueries`] (`keyctl migrate`'s whole-table copies).
+//! [`CopyQueries`] (`keyctl migrate`'s whole-table copies). What does not
+//! depend on the SQL dialect (column lists, how a listing splits into
+//! index-friendly parts, stored forms) lives once, beside its trait. Each
+//! backend, [`sqlite`] and [`postgres`], is a folder with its connection and
+//! schema (migrations in its `sql/`), its row mapping, and one file per
+//! concern implementing that concern's trait, so a reader finds how audit
+//! rows are stored in `sqlite/audit.rs` and `postgres/audit.rs`. The suite
+//! in `tests/store` checks every concern on both backends.
 //!
 //! [`Location`] decides the backend: a `postgres://` or `postgresql://` URL
 //! is a PostgreSQL database, anything else a SQLite file.

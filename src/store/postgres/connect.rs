@@ -7,7 +7,7 @@
 //! `verify-ca` (the chain is checked) or `verify-full` (chain and host name),
 //! through rustls; `sslrootcert` names the trusted roots (PEM), else
 //! `~/.postgresql/root.crt` if it exists, else the Mozilla roots. A password
-//! never reaches a message: [`redact_url`] is the only form of a URL shown.
+//! never reaches a message: messages show a URL as [`redact_url`] gives it.
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;

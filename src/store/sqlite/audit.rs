@@ -1,9 +1,9 @@
 //! The audit trail on SQLite: [`AuditQueries`] over `audit_events`, and the
 //! trail's request entries from `requests`.
 //!
-//! Every filter of `keyctl audit` is an index seek whose rows come out in
-//! time order (the test below checks each plan): a filter is fixed SQL text
-//! with every value a parameter.
+//! Every filter of `keyctl audit` is served by an index whose rows come out
+//! in time order, so no listing sorts (the test below checks each plan). A
+//! filter is fixed SQL text with every value a parameter.
 
 use rusqlite::{OptionalExtension, params};
 

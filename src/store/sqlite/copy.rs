@@ -35,39 +35,6 @@ impl CopyQueries for SqliteTx<'_> {
         table: CopyTable,
         f: &mut dyn FnMut(CopyRecord) -> Result<()>,
     ) -> Result<()> {
-        self.copy_out_impl(table, f)
-    }
-
-    fn copy_in(&mut self, record: &CopyRecord) -> Result<()> {
-        self.copy_in_impl(record)
-    }
-
-    fn copy_finish(&mut self) -> Result<()> {
-        // INTEGER PRIMARY KEY continues after the largest rowid by itself.
-        Ok(())
-    }
-}
-
-impl SqliteTx<'_> {
-    fn copy_rows(
-        &mut self,
-        sql: &str,
-        read: fn(&Row<'_>) -> rusqlite::Result<CopyRecord>,
-        f: &mut dyn FnMut(CopyRecord) -> Result<()>,
-    ) -> Result<()> {
-        let mut stmt = self.tx.prepare(sql)?;
-        let mut rows = stmt.query([])?;
-        while let Some(row) = rows.next()? {
-            f(read(row)?)?;
-        }
-        Ok(())
-    }
-
-    fn copy_out_impl(
-        &mut self,
-        table: CopyTable,
-        f: &mut dyn FnMut(CopyRecord) -> Result<()>,
-    ) -> Result<()> {
         match table {
             CopyTable::Keys => self.copy_rows(
                 concat!(
@@ -157,7 +124,7 @@ impl SqliteTx<'_> {
         }
     }
 
-    fn copy_in_impl(&mut self, record: &CopyRecord) -> Result<()> {
+    fn copy_in(&mut self, record: &CopyRecord) -> Result<()> {
         match record {
             CopyRecord::Key { seq, key, hash } => {
                 let unlinked = Key {
@@ -208,6 +175,27 @@ impl SqliteTx<'_> {
                 ])?;
             }
             CopyRecord::Delivery(d) => self.put_delivery(d)?,
+        }
+        Ok(())
+    }
+
+    fn copy_finish(&mut self) -> Result<()> {
+        // INTEGER PRIMARY KEY continues after the largest rowid by itself.
+        Ok(())
+    }
+}
+
+impl SqliteTx<'_> {
+    fn copy_rows(
+        &mut self,
+        sql: &str,
+        read: fn(&Row<'_>) -> rusqlite::Result<CopyRecord>,
+        f: &mut dyn FnMut(CopyRecord) -> Result<()>,
+    ) -> Result<()> {
+        let mut stmt = self.tx.prepare(sql)?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            f(read(row)?)?;
         }
         Ok(())
     }

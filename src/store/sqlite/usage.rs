@@ -2,8 +2,9 @@
 //! (`usage_daily`, `usage_endpoints`) and `limit_counters`.
 //!
 //! The rollups are `WITHOUT ROWID` tables keyed by key, day and status or
-//! endpoint, so a report reads one key's range in key order; sums over many
-//! rows are done here rather than with a `GROUP BY` where SQLite would sort.
+//! endpoint, so a report reads one key's range in key order. Where a
+//! `GROUP BY` would make SQLite sort (the top endpoints) or materialise a
+//! join (the totals of every key), the rows are summed or merged here.
 
 use rusqlite::{OptionalExtension, params};
 
