@@ -16,6 +16,7 @@ use crate::audit::{self, Event, action};
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::events::{self, EventKind};
+use crate::key::fields;
 use crate::key::{Key, Status, looks_like_key_id, new_key_id};
 use crate::limits::{Quota, RateLimit};
 use crate::role::Role;
@@ -198,9 +199,9 @@ impl Keyctl {
     pub fn create(&mut self, new: NewKey) -> Result<Created> {
         self.authorize("create", Role::Admin)?;
         let now = self.now();
-        let name = text::validate_name(&new.name)?;
+        let name = fields::validate_name(&new.name)?;
         let description = match &new.description {
-            Some(d) => text::validate_description(d)?,
+            Some(d) => fields::validate_description(d)?,
             None => None,
         };
         let scopes = self.checked_scopes(&new.scopes)?;
@@ -214,9 +215,9 @@ impl Keyctl {
             )));
         }
         for (k, v) in &new.metadata {
-            text::parse_meta(&format!("{k}={v}"))?;
+            fields::parse_meta(&format!("{k}={v}"))?;
         }
-        text::check_meta_count(&new.metadata)?;
+        fields::check_meta_count(&new.metadata)?;
         let environment = new.environment.unwrap_or(self.config.default_env);
         let secret = Secret::generate(&self.config.key_prefix, environment)?;
         let actor = self.actor.clone();
@@ -329,10 +330,10 @@ impl Keyctl {
         let name = changes
             .name
             .as_deref()
-            .map(text::validate_name)
+            .map(fields::validate_name)
             .transpose()?;
         let description = match &changes.description {
-            Some(Some(d)) => Some(text::validate_description(d)?),
+            Some(Some(d)) => Some(fields::validate_description(d)?),
             Some(None) => Some(None),
             None => None,
         };
@@ -346,10 +347,10 @@ impl Keyctl {
             )));
         }
         for (k, v) in &changes.set_metadata {
-            text::parse_meta(&format!("{k}={v}"))?;
+            fields::parse_meta(&format!("{k}={v}"))?;
         }
         for k in &changes.unset_metadata {
-            text::validate_meta_key(k)?;
+            fields::validate_meta_key(k)?;
         }
         self.store.write(Durability::Full, |q| {
             let before = resolve_in(q, query, now)?;
@@ -425,7 +426,7 @@ impl Keyctl {
             for (k, v) in &changes.set_metadata {
                 metadata.insert(k.clone(), v.clone());
             }
-            text::check_meta_count(&metadata)?;
+            fields::check_meta_count(&metadata)?;
             note("metadata", json!(key.metadata), json!(metadata));
             key.metadata = metadata;
 
@@ -465,7 +466,7 @@ impl Keyctl {
         let now = self.now();
         let actor = self.actor.clone();
         let reason = match reason {
-            Some(r) => text::validate_description(r)?,
+            Some(r) => fields::validate_description(r)?,
             None => None,
         };
         self.store.write(Durability::Full, |q| {

@@ -18,8 +18,9 @@ use crate::error::{Error, Result};
 use crate::key::Key;
 use crate::keyctl::Keyctl;
 use crate::role::Role;
+use crate::secret::scan::strip_secrets;
 use crate::store::{Durability, KeyTotals, Queries, RequestRecord, Source};
-use crate::text::{escape, strip_secrets};
+use crate::text::escape;
 use crate::time::{Timestamp, from_unix};
 
 const DAY: i64 = 86_400;

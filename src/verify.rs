@@ -21,9 +21,9 @@ use crate::key::{Key, Status};
 use crate::keyctl::Keyctl;
 use crate::limits::{Period, Plan, RateLimit};
 use crate::scope::{Catalog, Scope};
+use crate::secret::scan::strip_secrets;
 use crate::secret::{Environment, MalformedReason, Secret, SecretHash};
 use crate::store::{Counter, Durability, Queries, RequestRecord, Source};
-use crate::text::strip_secrets;
 use crate::time::Timestamp;
 use crate::usage::{day_of, endpoint};
 

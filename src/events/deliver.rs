@@ -311,7 +311,7 @@ fn run_hook(
     };
     let first_line = stderr.lines().find(|l| !l.trim().is_empty()).map(|l| {
         let l: String = l.trim().chars().take(200).collect();
-        crate::text::escape(&crate::text::redact_secrets(&l)).into_owned()
+        crate::text::escape(&crate::secret::scan::redact_secrets(&l)).into_owned()
     });
     Err(fail(match first_line {
         Some(line) => format!("{what}: {line}"),

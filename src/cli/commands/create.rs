@@ -8,6 +8,7 @@ use crate::cli::commands::{SHOWN_ONCE, print_keys_csv, print_secret, print_secre
 use crate::cli::{Ctx, prompt};
 use crate::error::{Error, ExitCode};
 use crate::key::KeyJson;
+use crate::key::fields::{check_meta_count, parse_meta, validate_description, validate_name};
 use crate::keyctl::{Created, NewKey};
 use crate::limits::{Quota, RateLimit};
 use crate::render::Format;
@@ -15,7 +16,7 @@ use crate::role::Role;
 use crate::scope::{Level, Scope};
 use crate::secret::Environment;
 use crate::store::Access;
-use crate::text::{check_meta_count, escape, parse_meta, validate_description, validate_name};
+use crate::text::escape;
 use crate::time::{Clock, Timestamp, parse_expiry};
 
 #[derive(Debug, Args)]
@@ -187,9 +188,7 @@ fn print_created(ctx: &mut Ctx, created: &Created, now: Timestamp) -> anyhow::Re
 /// Asks for what the command line left out: name, environment, scopes, expiry.
 fn ask_for_missing(ctx: &Ctx, args: &mut CreateArgs) -> Result<(), Error> {
     if args.name.is_none() {
-        let name = prompt::input("Name of the key", None, |s| {
-            crate::text::validate_name(s).map(drop)
-        })?;
+        let name = prompt::input("Name of the key", None, |s| validate_name(s).map(drop))?;
         args.name = Some(name);
     }
     if args.env.is_none() {
