@@ -70,7 +70,6 @@ pub mod key;
 pub mod keyctl;
 pub mod limits;
 pub mod migrate;
-pub mod render;
 pub mod role;
 pub mod scope;
 pub mod secret;

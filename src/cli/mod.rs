@@ -11,10 +11,10 @@ use std::path::PathBuf;
 
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
+use crate::cli::render::{ColorChoice, Format, Output};
 use crate::config::{Config, EnvVars};
 use crate::error::{Error, ExitCode};
 use crate::keyctl::Keyctl;
-use crate::render::{ColorChoice, Format, Output};
 use crate::secret::scan::redact_secrets;
 use crate::store::{Access, Store};
 use crate::text;
@@ -23,6 +23,7 @@ use crate::time::Clock;
 pub mod commands;
 pub mod generate;
 pub mod prompt;
+pub mod render;
 
 const LONG_ABOUT: &str = "\
 keyctl manages API keys in one local SQLite file, or in a PostgreSQL database \

@@ -35,9 +35,7 @@ pub const DISPLAY_RANDOM_LEN: usize = 8;
 pub const DEFAULT_KEY_PREFIX: &str = "sk";
 
 /// The environment a key belongs to.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, clap::ValueEnum,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Environment {
     Live,

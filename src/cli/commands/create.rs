@@ -4,14 +4,14 @@ use clap::Args;
 use serde::Serialize;
 
 use crate::cli::commands::events::deliver_after_commit;
-use crate::cli::commands::{SHOWN_ONCE, print_keys_csv, print_secret, print_secret_box};
+use crate::cli::commands::{EnvArg, SHOWN_ONCE, print_keys_csv, print_secret, print_secret_box};
+use crate::cli::render::Format;
 use crate::cli::{Ctx, prompt};
 use crate::error::{Error, ExitCode};
 use crate::key::KeyJson;
 use crate::key::fields::{check_meta_count, parse_meta, validate_description, validate_name};
 use crate::keyctl::{Created, NewKey};
 use crate::limits::{Quota, RateLimit};
-use crate::render::Format;
 use crate::role::Role;
 use crate::scope::{Level, Scope};
 use crate::secret::Environment;
@@ -42,7 +42,7 @@ pub struct CreateArgs {
     pub full_access: bool,
     /// Environment of the key [default: live, or default_env from the config]
     #[arg(long, value_enum, value_name = "ENV")]
-    pub env: Option<Environment>,
+    pub env: Option<EnvArg>,
     /// Expiry: YYYY-MM-DD (00:00 UTC), an RFC 3339 time, a duration (90d, 12h, 4w) or never
     #[arg(long, value_name = "WHEN")]
     pub expires: Option<String>,
@@ -109,7 +109,7 @@ pub fn run(ctx: &mut Ctx, mut args: CreateArgs) -> anyhow::Result<ExitCode> {
     }
     let mut new = NewKey::new(args.name.unwrap_or_default(), scopes);
     new.description = args.description;
-    new.environment = args.env;
+    new.environment = args.env.map(Environment::from);
     new.expires_at = match &args.expires {
         Some(s) => parse_expiry(s, now)?,
         None => None,
@@ -194,7 +194,7 @@ fn ask_for_missing(ctx: &Ctx, args: &mut CreateArgs) -> Result<(), Error> {
     if args.env.is_none() {
         let default = usize::from(ctx.config.default_env == Environment::Test);
         let i = prompt::select("Environment", &["live", "test"], default)?;
-        args.env = Some(Environment::ALL[i]);
+        args.env = Some(if i == 1 { EnvArg::Test } else { EnvArg::Live });
     }
     if args.scopes.is_empty() && !args.full_access {
         let mut items: Vec<String> = Vec::new();
