@@ -1,49 +1,30 @@
-//! [`Keyctl`]: the library's entry point, and the key lifecycle on it.
+//! The key lifecycle: create, resolve, list, show, update, revoke, rotate.
 //!
-//! A `Keyctl` ties a [`Store`] to the settings, the clock and the acting
-//! operator. Every operation is one store transaction; a change, its audit
-//! entry and its outbox event (see [`crate::events`]) commit together or not
-//! at all. Values arrive typed and checked
-//! (names, scopes against the catalog, expiries in the future), so the same
-//! rules hold for the CLI and for a Rust service calling the library.
+//! Values arrive typed and checked (names, scopes against the catalog,
+//! expiries in the future), so the same rules hold for the CLI and for a
+//! Rust service calling the library. Each change is one transaction that
+//! also writes its audit entry and its outbox event.
 
 use std::collections::BTreeMap;
 
 use chrono::TimeDelta;
 use serde_json::{Value, json};
 
+use super::{Keyctl, resolve_in};
 use crate::audit::{self, Event, action};
-use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::events::{self, EventKind};
 use crate::key::fields;
-use crate::key::{Key, Status, looks_like_key_id, new_key_id};
-use crate::limits::{Quota, RateLimit};
+use crate::key::{Key, Status, new_key_id};
+use crate::limits::{Plan, Quota, RateLimit};
 use crate::role::Role;
 use crate::scope::{Scope, ScopeSet};
 use crate::secret::{Environment, Secret};
-use crate::store::{Durability, KeyFilter, Queries, RequestTotals, StatusFilter, Store};
-use crate::text;
-use crate::time::{Clock, Timestamp, human_duration, rfc3339};
+use crate::store::{Durability, KeyFilter, Queries, RequestTotals, StatusFilter};
+use crate::time::{Timestamp, human_duration, rfc3339};
 
 /// The longest grace period a rotation may give the old key.
 pub const MAX_GRACE: TimeDelta = TimeDelta::days(30);
-
-/// keyctl over one store, as one operator, at one clock.
-pub struct Keyctl {
-    store: Store,
-    config: Config,
-    clock: Clock,
-    actor: String,
-}
-
-impl Keyctl {
-    /// Ends this `Keyctl` in a process that is about to exit (see
-    /// [`Store::end_at_exit`]).
-    pub fn end_at_exit(self) {
-        self.store.end_at_exit();
-    }
-}
 
 /// What `create` needs. Build it with [`NewKey::new`] and set what applies.
 #[derive(Debug, Clone)]
@@ -164,37 +145,6 @@ pub struct ListFilter {
 }
 
 impl Keyctl {
-    /// keyctl over `store`.
-    #[must_use]
-    pub fn new(store: Store, config: Config, clock: Clock, actor: String) -> Keyctl {
-        Keyctl {
-            store,
-            config,
-            clock,
-            actor,
-        }
-    }
-
-    #[must_use]
-    pub fn config(&self) -> &Config {
-        &self.config
-    }
-
-    #[must_use]
-    pub fn now(&self) -> Timestamp {
-        self.clock.now()
-    }
-
-    #[must_use]
-    pub fn actor(&self) -> &str {
-        &self.actor
-    }
-
-    /// The store, for operations defined in other modules.
-    pub(crate) fn store_mut(&mut self) -> &mut Store {
-        &mut self.store
-    }
-
     /// Makes a key and returns it with its secret.
     pub fn create(&mut self, new: NewKey) -> Result<Created> {
         self.authorize("create", Role::Admin)?;
@@ -631,7 +581,7 @@ impl Keyctl {
 /// `leaving` keys stop counting in the same transaction.
 fn check_plan_room(
     q: &mut dyn Queries,
-    plan: Option<&crate::limits::Plan>,
+    plan: Option<&Plan>,
     now: Timestamp,
     leaving: u64,
 ) -> Result<()> {
@@ -680,47 +630,6 @@ fn created_details(key: &Key) -> Value {
         "quota": key.quota.map(|q| q.to_string()),
         "rotated_from": key.rotated_from,
     })
-}
-
-/// Resolves `query` to one key inside a transaction.
-pub(crate) fn resolve_in(q: &mut dyn Queries, query: &str, now: Timestamp) -> Result<Key> {
-    if Secret::looks_like_secret(query) {
-        return Err(Error::invalid_with_hint(
-            "that argument is a full secret, which must never be passed on a command line",
-            "name the key by its id or displayed prefix; consider rotating a secret that was exposed",
-        ));
-    }
-    if looks_like_key_id(query)
-        && let Some(key) = q.key_by_id(query)?
-    {
-        return Ok(key);
-    }
-    let by_prefix = q.keys_by_prefix(query)?;
-    if !by_prefix.is_empty() {
-        return one_of(by_prefix, query, now);
-    }
-    let by_name = q.keys_by_name(query)?;
-    let live: Vec<Key> = by_name
-        .iter()
-        .filter(|k| k.revoked_at.is_none())
-        .cloned()
-        .collect();
-    if live.is_empty() {
-        one_of(by_name, query, now)
-    } else {
-        one_of(live, query, now)
-    }
-}
-
-fn one_of(mut keys: Vec<Key>, query: &str, now: Timestamp) -> Result<Key> {
-    match keys.len() {
-        0 => Err(Error::KeyNotFound(text::escape(query).into_owned())),
-        1 => Ok(keys.remove(0)),
-        _ => Err(Error::Ambiguous {
-            query: text::escape(query).into_owned(),
-            candidates: keys.iter().map(|k| k.summary_line(now)).collect(),
-        }),
-    }
 }
 
 /// The keys linked to `key` by rotation, oldest first.
