@@ -3,7 +3,8 @@
 //! Values arrive typed and checked (names, scopes against the catalog,
 //! expiries in the future), so the same rules hold for the CLI and for a
 //! Rust service calling the library. Each change is one transaction that
-//! also writes its audit entry and its outbox event.
+//! also journals it: an audit entry and then an outbox event, written by one
+//! helper so that every change leaves both, or with its transaction neither.
 
 use std::collections::BTreeMap;
 
@@ -199,20 +200,7 @@ impl Keyctl {
             };
             q.insert_key(&key, &secret.hash())?;
             let details = created_details(&key);
-            audit::append(
-                q,
-                &Event::about(&key, now, &actor, action::KEY_CREATED, &details),
-            )?;
-            let event_id = events::record(
-                q,
-                EventKind::Created,
-                &key,
-                now,
-                &events::Extra {
-                    actor: Some(&actor),
-                    ..events::Extra::default()
-                },
-            )?;
+            let event_id = journal(q, Change::Created, &key, now, &actor, &details)?;
             Ok((key, event_id))
         })?;
         let (key, event_id) = key;
@@ -385,21 +373,8 @@ impl Keyctl {
                 q.update_key(&key)?;
                 let diff = Value::Object(diff);
                 let details = json!({ "changes": diff });
-                audit::append(
-                    q,
-                    &Event::about(&key, now, &actor, action::KEY_UPDATED, &details),
-                )?;
-                event_id = Some(events::record(
-                    q,
-                    EventKind::Updated,
-                    &key,
-                    now,
-                    &events::Extra {
-                        actor: Some(&actor),
-                        changes: Some(&diff),
-                        new_key: None,
-                    },
-                )?);
+                let change = Change::Updated { diff: &diff };
+                event_id = Some(journal(q, change, &key, now, &actor, &details)?);
             }
             Ok(Updated {
                 key,
@@ -433,20 +408,7 @@ impl Keyctl {
             key.revoke_reason = reason;
             q.update_key(&key)?;
             let details = json!({ "reason": key.revoke_reason });
-            audit::append(
-                q,
-                &Event::about(&key, now, &actor, action::KEY_REVOKED, &details),
-            )?;
-            let event_id = events::record(
-                q,
-                EventKind::Revoked,
-                &key,
-                now,
-                &events::Extra {
-                    actor: Some(&actor),
-                    ..events::Extra::default()
-                },
-            )?;
+            let event_id = journal(q, Change::Revoked, &key, now, &actor, &details)?;
             Ok(Revoked {
                 key,
                 already: false,
@@ -538,21 +500,8 @@ impl Keyctl {
                     json!(rfc3339(now))
                 },
             });
-            audit::append(
-                q,
-                &Event::about(&old, now, &actor, action::KEY_ROTATED, &details),
-            )?;
-            let event_id = events::record(
-                q,
-                EventKind::Rotated,
-                &old,
-                now,
-                &events::Extra {
-                    actor: Some(&actor),
-                    changes: None,
-                    new_key: Some(&new),
-                },
-            )?;
+            let change = Change::Rotated { new: &new };
+            let event_id = journal(q, change, &old, now, &actor, &details)?;
             Ok(Rotated {
                 old,
                 new,
@@ -575,6 +524,69 @@ impl Keyctl {
         }
         Ok(ScopeSet::new(scopes.iter().cloned()))
     }
+}
+
+/// A change an operator makes to a key, with what its event carries beyond
+/// the key.
+#[derive(Debug, Clone, Copy)]
+enum Change<'a> {
+    Created,
+    /// `diff`: each changed field with `from` and `to`.
+    Updated {
+        diff: &'a Value,
+    },
+    Revoked,
+    /// `new`: the key that replaces the rotated one.
+    Rotated {
+        new: &'a Key,
+    },
+}
+
+impl Change<'_> {
+    fn action(self) -> &'static str {
+        match self {
+            Change::Created => action::KEY_CREATED,
+            Change::Updated { .. } => action::KEY_UPDATED,
+            Change::Revoked => action::KEY_REVOKED,
+            Change::Rotated { .. } => action::KEY_ROTATED,
+        }
+    }
+
+    fn event(self) -> EventKind {
+        match self {
+            Change::Created => EventKind::Created,
+            Change::Updated { .. } => EventKind::Updated,
+            Change::Revoked => EventKind::Revoked,
+            Change::Rotated { .. } => EventKind::Rotated,
+        }
+    }
+}
+
+/// Journals a change to `key` in the caller's transaction, after the change
+/// itself is written: its audit entry (with `details`), then its outbox
+/// event. Returns the event's id. Every lifecycle operation goes through
+/// here, so none can leave one record of a change without the other.
+fn journal(
+    q: &mut dyn Queries,
+    change: Change<'_>,
+    key: &Key,
+    now: Timestamp,
+    actor: &str,
+    details: &Value,
+) -> Result<String> {
+    audit::append(q, &Event::about(key, now, actor, change.action(), details))?;
+    let extra = events::Extra {
+        actor: Some(actor),
+        changes: match change {
+            Change::Updated { diff } => Some(diff),
+            _ => None,
+        },
+        new_key: match change {
+            Change::Rotated { new } => Some(new),
+            _ => None,
+        },
+    };
+    events::record(q, change.event(), key, now, &extra)
 }
 
 /// Refuses when the plan's key count leaves no room for one more key;
