@@ -4,11 +4,12 @@
 //! Every `impl Keyctl` block lives under this module, one file per concern:
 //! `keys` (the key lifecycle), `audit`, `events` and `deliver` (the outbox
 //! and its delivery), `verify`, `usage` and `migrate`. Each operation checks
-//! the operator's role, reads the clock and the settings once, and runs its
-//! store transactions, handing the work inside them to the modules below it
-//! (`audit`, `events`, `verify`, `usage`, `migrate`), which know the store
-//! but never this façade nor the settings file. Data therefore flows one way:
-//! from a caller, through here, into the library, to the store.
+//! the operator's role, takes what it needs from the clock and the settings,
+//! and runs its store transactions, handing the work inside them to the
+//! modules below it (`crate::audit`, `crate::events`, `crate::verify`,
+//! `crate::usage`, `crate::migrate`), which know the store but neither this
+//! façade nor the settings file. Data therefore flows one way: from a
+//! caller, through here, into the library, to the store.
 //!
 //! Every operation is one store transaction, except those that say otherwise
 //! (delivery, ingest, migrate); a change, its audit entry and its outbox event
