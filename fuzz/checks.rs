@@ -44,16 +44,16 @@ pub fn secret(data: &[u8]) {
         assert_eq!(secret.expose(), s);
         assert!(s.starts_with(&secret.display_prefix()));
         assert_eq!(Secret::parse(secret.expose()).as_ref(), Ok(&secret));
-        assert!(keyctl::text::contains_secret(&s));
+        assert!(keyctl::secret::scan::contains_secret(&s));
     }
-    let stripped = keyctl::text::strip_secrets(&s);
+    let stripped = keyctl::secret::scan::strip_secrets(&s);
     assert!(
-        !keyctl::text::contains_secret(&stripped),
+        !keyctl::secret::scan::contains_secret(&stripped),
         "a secret survived stripping"
     );
-    let redacted = keyctl::text::redact_secrets(&s);
+    let redacted = keyctl::secret::scan::redact_secrets(&s);
     assert!(
-        !keyctl::text::contains_secret(&redacted),
+        !keyctl::secret::scan::contains_secret(&redacted),
         "a secret survived redaction"
     );
     let escaped = keyctl::text::escape(&s);
@@ -134,7 +134,10 @@ pub fn ingest_line(data: &[u8]) {
                 .into_iter()
                 .flatten()
             {
-                assert!(!keyctl::text::contains_secret(f), "a secret was kept");
+                assert!(
+                    !keyctl::secret::scan::contains_secret(f),
+                    "a secret was kept"
+                );
             }
         }
         Err(e) => {

@@ -26,10 +26,8 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
 use crate::key::Key;
-use crate::keyctl::Keyctl;
-use crate::role::Role;
 use crate::secret::hex;
-use crate::store::{AuditQuery, AuditRow, Durability, Queries, RequestRecord};
+use crate::store::{AuditQuery, AuditRow, Queries, RequestRecord};
 use crate::time::{Timestamp, rfc3339};
 
 /// The `prev_hash` of the first event.
@@ -341,109 +339,51 @@ pub struct AuditFilter {
     pub limit: usize,
 }
 
-impl Keyctl {
-    /// The trail, newest first.
-    pub fn audit(&mut self, filter: &AuditFilter) -> Result<Vec<TrailEntry>> {
-        self.authorize("audit", Role::Member)?;
-        for a in &filter.actions {
-            if !action::ALL.contains(&a.as_str()) {
-                return Err(Error::invalid_with_hint(
-                    format!("'{}' is not an audit action", crate::text::escape(a)),
-                    format!("actions: {}", action::ALL.join(", ")),
-                ));
-            }
+/// Refuses an action name that is not in [`action::ALL`].
+pub fn check_actions(actions: &[String]) -> Result<()> {
+    for a in actions {
+        if !action::ALL.contains(&a.as_str()) {
+            return Err(Error::invalid_with_hint(
+                format!("'{}' is not an audit action", crate::text::escape(a)),
+                format!("actions: {}", action::ALL.join(", ")),
+            ));
         }
-        let now = self.now();
-        self.store_mut().read(|q| {
-            let key_id = match &filter.key {
-                Some(k) => Some(crate::keyctl::resolve_in(q, k, now)?.id),
-                None => None,
-            };
-            let query = AuditQuery {
-                key_id,
-                actions: filter.actions.clone(),
-                actor: filter.actor.clone(),
-                since: filter.since,
-                until: filter.until,
-                status: filter.status.map(StatusMatch::range),
-                path_prefix: filter.path.clone(),
-                limit: filter.limit,
-            };
-            let want_events =
-                filter.actions.is_empty() || filter.actions.iter().any(|a| a != action::REQUEST);
-            let want_requests =
-                filter.actions.is_empty() || filter.actions.iter().any(|a| a == action::REQUEST);
-            let events = if want_events {
-                q.audit_events(&query)?
-            } else {
-                Vec::new()
-            };
-            let requests = if want_requests {
-                q.trail_requests(&query)?
-            } else {
-                Vec::new()
-            };
-            Ok(merge(events, requests, filter.limit))
-        })
     }
+    Ok(())
+}
 
-    /// Checks the hash chain (SPEC §8).
-    pub fn audit_verify(&mut self, expected_head: Option<&str>) -> Result<ChainReport> {
-        self.authorize("audit verify", Role::Member)?;
-        self.store_mut().read(|q| check_chain(q, expected_head))
-    }
-
-    /// The number of chained events and the last one's sequence and hash.
-    pub fn audit_head(&mut self) -> Result<(u64, Option<(i64, String)>)> {
-        self.authorize("audit head", Role::Member)?;
-        self.store_mut()
-            .read(|q| Ok((q.audit_count()?, q.audit_tail()?)))
-    }
-
-    /// Checks that the operator's role allows a command. Without `[roles]`
-    /// everyone is an owner. A refusal is recorded in the trail (its own
-    /// transaction; nothing else is written) and returns `Forbidden`.
-    pub fn authorize(&mut self, command: &str, needed: Role) -> Result<()> {
-        let Some(roles) = &self.config().roles else {
-            return Ok(());
-        };
-        let role = roles.role_of(self.actor());
-        if role.is_some_and(|r| r >= needed) {
-            return Ok(());
-        }
-        let now = self.now();
-        let actor = self.actor().to_owned();
-        let details = json!({
-            "command": command,
-            "role": role.map(Role::as_str),
-            "required_role": needed.as_str(),
-        });
-        self.store_mut().write(Durability::Normal, |q| {
-            append(
-                q,
-                &Event {
-                    ts: now,
-                    actor: &actor,
-                    action: action::COMMAND_REFUSED,
-                    key_id: None,
-                    key_prefix: None,
-                    details: &details,
-                },
-            )
-            .map(drop)
-        })?;
-        let has = match role {
-            Some(r) => format!("the {r} role"),
-            None => "no role".to_owned(),
-        };
-        Err(Error::Forbidden {
-            message: format!(
-                "operator '{}' has {has}; `{command}` needs the {needed} role",
-                crate::text::escape(&actor)
-            ),
-            hint: Some("roles are set in the [roles] table of the config".to_owned()),
-        })
-    }
+/// The trail that `filter` selects, newest first, inside the caller's
+/// transaction; `key_id` is `filter.key` already resolved to an id.
+pub fn trail(
+    q: &mut dyn Queries,
+    filter: &AuditFilter,
+    key_id: Option<String>,
+) -> Result<Vec<TrailEntry>> {
+    let query = AuditQuery {
+        key_id,
+        actions: filter.actions.clone(),
+        actor: filter.actor.clone(),
+        since: filter.since,
+        until: filter.until,
+        status: filter.status.map(StatusMatch::range),
+        path_prefix: filter.path.clone(),
+        limit: filter.limit,
+    };
+    let want_events =
+        filter.actions.is_empty() || filter.actions.iter().any(|a| a != action::REQUEST);
+    let want_requests =
+        filter.actions.is_empty() || filter.actions.iter().any(|a| a == action::REQUEST);
+    let events = if want_events {
+        q.audit_events(&query)?
+    } else {
+        Vec::new()
+    };
+    let requests = if want_requests {
+        q.trail_requests(&query)?
+    } else {
+        Vec::new()
+    };
+    Ok(merge(events, requests, filter.limit))
 }
 
 /// Merges events and requests, both newest first, into one list of at most

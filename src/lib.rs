@@ -53,9 +53,10 @@
 //! # Ok(()) }
 //! ```
 //!
-//! Modules: [`secret`] (the secret format), [`scope`] (scopes and the
-//! catalog), [`limits`] (rate limits, quotas, plans), [`time`] (clock and
-//! parsers), [`text`] (validation and terminal-safe escaping), [`store`]
+//! Modules: [`secret`] (the secret format, and finding secrets in text),
+//! [`key`] (the key record and the checks on its fields), [`scope`] (scopes
+//! and the catalog), [`limits`] (rate limits, quotas, plans), [`time`] (clock
+//! and parsers), [`text`] (terminal-safe escaping), [`store`]
 //! (the storage boundary), [`audit`] (the hash-chained trail), [`verify`]
 //! (outcomes, limits, recording), [`usage`] (rollups, reports, ingest),
 //! [`migrate`] (copying a store to another backend).
@@ -69,7 +70,6 @@ pub mod key;
 pub mod keyctl;
 pub mod limits;
 pub mod migrate;
-pub mod render;
 pub mod role;
 pub mod scope;
 pub mod secret;

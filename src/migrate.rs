@@ -13,8 +13,6 @@
 use crate::audit::check_chain;
 use crate::error::{Error, Result};
 use crate::key::Key;
-use crate::keyctl::Keyctl;
-use crate::role::Role;
 use crate::store::{CopyRecord, CopyTable, Durability, Queries, Store};
 
 /// What `migrate` copied.
@@ -33,50 +31,47 @@ impl Migrated {
     }
 }
 
-impl Keyctl {
-    /// Copies everything in this store to `target`, which must be empty, in
-    /// one transaction on the target. `progress` is told the rows copied so
-    /// far and the total.
-    pub fn migrate_to(
-        &mut self,
-        target: &mut Store,
-        progress: &mut dyn FnMut(u64, u64),
-    ) -> Result<Migrated> {
-        self.authorize("migrate", Role::Owner)?;
-        self.store_mut().read(|source| {
-            let mut counts = Vec::new();
+/// Copies everything in `source` to `target`, which must be empty: one
+/// read snapshot of the source, one write transaction on the target.
+/// `progress` is told the rows copied so far and the total.
+pub(crate) fn copy(
+    source: &mut Store,
+    target: &mut Store,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<Migrated> {
+    source.read(|source| {
+        let mut counts = Vec::new();
+        for table in CopyTable::ALL {
+            counts.push((table, source.copy_count(table)?));
+        }
+        let head = source.audit_tail()?;
+        target.write(Durability::Full, |copy| {
+            refuse_unless_empty(copy)?;
+            let total: u64 = counts.iter().map(|(_, n)| n).sum();
+            let mut done = 0u64;
+            progress(0, total);
             for table in CopyTable::ALL {
-                counts.push((table, source.copy_count(table)?));
-            }
-            let head = source.audit_tail()?;
-            target.write(Durability::Full, |copy| {
-                refuse_unless_empty(copy)?;
-                let total: u64 = counts.iter().map(|(_, n)| n).sum();
-                let mut done = 0u64;
-                progress(0, total);
-                for table in CopyTable::ALL {
-                    source.copy_out(table, &mut |record| {
-                        copy.copy_in(&record)?;
-                        done += 1;
-                        if done.is_multiple_of(512) {
-                            progress(done, total);
-                        }
-                        Ok(())
-                    })?;
-                    if table == CopyTable::Keys {
-                        link_rotations(source, copy)?;
+                source.copy_out(table, &mut |record| {
+                    copy.copy_in(&record)?;
+                    done += 1;
+                    if done.is_multiple_of(512) {
+                        progress(done, total);
                     }
+                    Ok(())
+                })?;
+                if table == CopyTable::Keys {
+                    link_rotations(source, copy)?;
                 }
-                copy.copy_finish()?;
-                progress(done, total);
-                check_copy(copy, &counts, head.as_ref())?;
-                Ok(Migrated {
-                    copied: counts.clone(),
-                    audit_head: head.clone(),
-                })
+            }
+            copy.copy_finish()?;
+            progress(done, total);
+            check_copy(copy, &counts, head.as_ref())?;
+            Ok(Migrated {
+                copied: counts.clone(),
+                audit_head: head.clone(),
             })
         })
-    }
+    })
 }
 
 /// The target must hold no keyctl data: a copy never merges.

@@ -107,7 +107,7 @@ pub fn validate_actor(actor: &str) -> Result<()> {
             escape(actor)
         )));
     }
-    crate::text::refuse_secret("the operator name", actor)
+    crate::secret::scan::refuse_secret("the operator name", actor)
 }
 
 /// The acting operator: `--actor` > `KEYCTL_ACTOR` > the OS login name.

@@ -8,18 +8,16 @@
 //! Sections built from rollups count whole UTC days.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::io::{BufRead, Seek, SeekFrom, Write};
+use std::io::{BufRead, Write};
 
 use chrono::{NaiveDate, TimeDelta};
-use serde_json::{Value, json};
+use serde_json::Value;
 
-use crate::audit::{self, Event, action};
 use crate::error::{Error, Result};
 use crate::key::Key;
-use crate::keyctl::Keyctl;
-use crate::role::Role;
-use crate::store::{Durability, KeyTotals, Queries, RequestRecord, Source};
-use crate::text::{escape, strip_secrets};
+use crate::secret::scan::strip_secrets;
+use crate::store::{Queries, RequestRecord, Source};
+use crate::text::escape;
 use crate::time::{Timestamp, from_unix};
 
 const DAY: i64 = 86_400;
@@ -137,87 +135,21 @@ pub struct IngestSummary {
 /// rollups into the database, which bounds memory whatever the file size.
 const ROLLUP_FLUSH_EVERY: usize = 50_000;
 
-impl Keyctl {
-    /// The usage report of one key.
-    pub fn usage(&mut self, query: &str, window: Window, recent: usize) -> Result<UsageReport> {
-        self.authorize("usage", Role::Member)?;
-        let now = self.now();
-        self.store_mut().read(|q| {
-            let key = crate::keyctl::resolve_in(q, query, now)?;
-            report(q, key, window, recent)
-        })
-    }
-
-    /// Per-key totals over a window, busiest first (then by key id).
-    pub fn usage_all(&mut self, window: Window) -> Result<Vec<KeyTotals>> {
-        self.authorize("usage", Role::Member)?;
-        let (from, to) = window.days();
-        let mut totals = self.store_mut().read(|q| q.totals_by_key(from, to))?;
-        // Busiest first, then by id: the same order on every backend.
-        totals.sort_unstable_by(|a, b| {
-            b.requests
-                .cmp(&a.requests)
-                .then_with(|| a.key_id.cmp(&b.key_id))
-        });
-        Ok(totals)
-    }
-
-    /// Imports request records (JSON Lines) from a gateway log in one
-    /// transaction: a bad line imports nothing. `source` names the file in
-    /// the audit trail; `progress` is told how many bytes were read so far.
-    pub fn ingest(
-        &mut self,
-        reader: &mut dyn BufRead,
-        source: &str,
-        progress: &mut dyn FnMut(u64),
-    ) -> Result<IngestSummary> {
-        self.authorize("ingest", Role::Admin)?;
-        let now = self.now();
-        let actor = self.actor().to_owned();
-        // Pass 1, without the write lock: copy the input to a private spool
-        // file while checking every line and resolving its key, so a slow
-        // producer or a bad line never holds up other writers.
-        let mut spool = tempfile::tempfile().map_err(|e| Error::Io {
-            path: std::env::temp_dir(),
-            source: e,
-        })?;
-        let ids = self.store_mut().read(|q| {
-            let mut out = std::io::BufWriter::new(&mut spool);
-            let ids = check_lines(q, reader, &mut out, progress)?;
-            out.flush().map_err(spool_error)?;
-            Ok(ids)
-        })?;
-        spool.seek(SeekFrom::Start(0)).map_err(spool_error)?;
-        let mut lines = std::io::BufReader::with_capacity(1 << 16, spool);
-        // Pass 2: one write transaction that inserts the checked lines.
-        self.store_mut().write(Durability::Normal, |q| {
-            let summary = insert_lines(q, &mut lines, &ids, &actor)?;
-            let details =
-                json!({ "source": source, "requests": summary.requests, "keys": summary.keys });
-            audit::append(
-                q,
-                &Event {
-                    ts: now,
-                    actor: &actor,
-                    action: action::INGEST,
-                    key_id: None,
-                    key_prefix: None,
-                    details: &details,
-                },
-            )?;
-            Ok(summary)
-        })
-    }
-}
-
-fn spool_error(e: std::io::Error) -> Error {
+/// A failure of the private spool file that `ingest` reads through.
+pub(crate) fn spool_error(e: std::io::Error) -> Error {
     Error::Io {
         path: std::env::temp_dir(),
         source: e,
     }
 }
 
-fn report(q: &mut dyn Queries, key: Key, window: Window, recent: usize) -> Result<UsageReport> {
+/// The usage report of `key` over `window`, with its `recent` latest calls.
+pub(crate) fn report(
+    q: &mut dyn Queries,
+    key: Key,
+    window: Window,
+    recent: usize,
+) -> Result<UsageReport> {
     let (from, to) = window.days();
     let rows = q.daily_usage(&key.id, from, to)?;
     let mut per_day: BTreeMap<i64, u64> = (from..=to).map(|d| (d, 0)).collect();
@@ -471,11 +403,11 @@ impl Rollups {
 }
 
 /// Maps each `key` value of a log (an id or a displayed prefix) to a key id.
-type KeyIds = HashMap<String, String>;
+pub(crate) type KeyIds = HashMap<String, String>;
 
 /// Pass 1: reads every line, checks it, resolves its key, and copies the
 /// non-blank lines to `spool`. Any problem stops here, before a write.
-fn check_lines(
+pub(crate) fn check_lines(
     q: &mut dyn Queries,
     reader: &mut dyn BufRead,
     spool: &mut dyn Write,
@@ -544,7 +476,7 @@ fn check_lines(
 
 /// Pass 2: inserts the checked lines with their rollups, aggregated in
 /// memory in bounded batches.
-fn insert_lines(
+pub(crate) fn insert_lines(
     q: &mut dyn Queries,
     lines: &mut dyn BufRead,
     ids: &KeyIds,

@@ -18,12 +18,11 @@ use serde_json::json;
 use crate::audit::{self, Event, action};
 use crate::error::{Error, ExitCode, Result};
 use crate::key::{Key, Status};
-use crate::keyctl::Keyctl;
 use crate::limits::{Period, Plan, RateLimit};
 use crate::scope::{Catalog, Scope};
-use crate::secret::{Environment, MalformedReason, Secret, SecretHash};
-use crate::store::{Counter, Durability, Queries, RequestRecord, Source};
-use crate::text::strip_secrets;
+use crate::secret::scan::strip_secrets;
+use crate::secret::{Environment, MalformedReason, SecretHash};
+use crate::store::{Counter, Queries, RequestRecord, Source};
 use crate::time::Timestamp;
 use crate::usage::{day_of, endpoint};
 
@@ -343,52 +342,8 @@ fn apply_limits(
     Ok((outcome, remaining))
 }
 
-impl Keyctl {
-    /// Verifies a presented secret. With `request.record`, the request is
-    /// recorded and limits are consumed in one write transaction; without it,
-    /// nothing is written.
-    pub fn verify(&mut self, presented: &str, request: &VerifyRequest) -> Result<Verification> {
-        self.authorize("verify", crate::role::Role::Member)?;
-        let required = request.required_scopes()?;
-        let now = self.now();
-        let presented = presented.strip_suffix('\n').unwrap_or(presented);
-        let presented = presented.strip_suffix('\r').unwrap_or(presented);
-        let parsed = Secret::parse(presented);
-        if !request.record {
-            let Ok(secret) = parsed else {
-                return Ok(malformed(parsed.err(), required));
-            };
-            let plan = self.config().plan.clone();
-            let hash = secret.hash();
-            // Nothing is written: the key is one lookup, and the limits (when
-            // the key has any) are shown as they stand, so no snapshot is needed.
-            return self
-                .store_mut()
-                .peek(|q| evaluate(q, &hash, now, request, required, plan.as_ref(), false));
-        }
-        let plan = self.config().plan.clone();
-        let actor = self.actor().to_owned();
-        let hash = parsed.as_ref().ok().map(Secret::hash);
-        let shown_prefix = parsed.as_ref().ok().map(Secret::display_prefix);
-        self.store_mut().write(Durability::Normal, |q| {
-            let verification = match &hash {
-                Some(h) => evaluate(q, h, now, request, required, plan.as_ref(), true)?,
-                None => malformed(parsed.as_ref().err().copied(), required),
-            };
-            record(
-                q,
-                &verification,
-                request,
-                now,
-                &actor,
-                shown_prefix.as_deref(),
-            )?;
-            Ok(verification)
-        })
-    }
-}
-
-fn malformed(reason: Option<MalformedReason>, required: Vec<Scope>) -> Verification {
+/// The verification of a string that is not a secret.
+pub(crate) fn malformed(reason: Option<MalformedReason>, required: Vec<Scope>) -> Verification {
     Verification {
         outcome: Outcome::Malformed,
         key: None,
@@ -398,7 +353,9 @@ fn malformed(reason: Option<MalformedReason>, required: Vec<Scope>) -> Verificat
     }
 }
 
-fn evaluate(
+/// Looks the secret up and decides, limits included; with `consume`, a
+/// call that fits is counted.
+pub(crate) fn evaluate(
     q: &mut dyn Queries,
     hash: &SecretHash,
     now: Timestamp,
@@ -432,7 +389,7 @@ fn evaluate(
 
 /// Records a verification: the request row, the rollups and `last_used_at`
 /// for a known key, and an audit event for a refusal.
-fn record(
+pub(crate) fn record(
     q: &mut dyn Queries,
     v: &Verification,
     request: &VerifyRequest,

@@ -11,10 +11,11 @@ use std::path::PathBuf;
 
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
+use crate::cli::render::{ColorChoice, Format, Output};
 use crate::config::{Config, EnvVars};
 use crate::error::{Error, ExitCode};
 use crate::keyctl::Keyctl;
-use crate::render::{ColorChoice, Format, Output};
+use crate::secret::scan::redact_secrets;
 use crate::store::{Access, Store};
 use crate::text;
 use crate::time::Clock;
@@ -22,6 +23,7 @@ use crate::time::Clock;
 pub mod commands;
 pub mod generate;
 pub mod prompt;
+pub mod render;
 
 const LONG_ABOUT: &str = "\
 keyctl manages API keys in one local SQLite file, or in a PostgreSQL database \
@@ -257,7 +259,7 @@ fn clap_exit(e: &clap::Error) -> ExitCode {
     // An argument error quotes the offending argument, which may be a secret
     // pasted in the wrong place: keep only its displayed prefix.
     let rendered = e.render().to_string();
-    let _ = write!(io::stderr(), "{}", text::redact_secrets(&rendered));
+    let _ = write!(io::stderr(), "{}", redact_secrets(&rendered));
     ExitCode::Usage
 }
 
@@ -311,11 +313,7 @@ fn report(e: &anyhow::Error) -> ExitCode {
         None => format!("{e:#}"),
     };
     let mut stderr = io::stderr().lock();
-    let _ = writeln!(
-        stderr,
-        "error: {}",
-        text::escape(&text::redact_secrets(&message))
-    );
+    let _ = writeln!(stderr, "error: {}", text::escape(&redact_secrets(&message)));
     if let Some(hint) = lib.and_then(Error::hint) {
         let _ = writeln!(stderr, "hint: {hint}");
     }

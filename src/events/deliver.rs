@@ -37,12 +37,10 @@ use serde_json::json;
 use super::EventKind;
 use super::destination::{Destination, EventSettings, MAX_BACKOFF, Target};
 use crate::error::Result;
-use crate::keyctl::Keyctl;
-use crate::role::Role;
 use crate::store::{
-    DeliveryRow, DeliveryState, Durability, EventQuery, EventRow, EventState, Queries,
+    DeliveryRow, DeliveryState, Durability, EventQuery, EventRow, EventState, Queries, Store,
 };
-use crate::time::{Timestamp, rfc3339};
+use crate::time::{Clock, Timestamp, rfc3339};
 
 /// How long a claim outlives the timeout before another run may take over.
 const LEASE_MARGIN: Duration = Duration::from_secs(60);
@@ -52,7 +50,7 @@ const LEASE_MARGIN: Duration = Duration::from_secs(60);
 /// promise of at most two.
 pub const MAX_INTERRUPTED: u32 = 2;
 
-const INTERRUPTED: &str = "the run sending it was killed; it may have arrived";
+pub(crate) const INTERRUPTED: &str = "the run sending it was killed; it may have arrived";
 
 const INTERRUPTED_TWICE: &str = "two runs were killed while sending it, so it may have \
     arrived twice; `keyctl events replay` sends it again";
@@ -311,7 +309,7 @@ fn run_hook(
     };
     let first_line = stderr.lines().find(|l| !l.trim().is_empty()).map(|l| {
         let l: String = l.trim().chars().take(200).collect();
-        crate::text::escape(&crate::text::redact_secrets(&l)).into_owned()
+        crate::text::escape(&crate::secret::scan::redact_secrets(&l)).into_owned()
     });
     Err(fail(match first_line {
         Some(line) => format!("{what}: {line}"),
@@ -401,270 +399,272 @@ fn give_up(q: &mut dyn Queries, mut d: DeliveryRow, why: &str) -> Result<Deliver
     Ok(d)
 }
 
-impl Keyctl {
-    /// Sends what is due: routes new events, then claims, sends and records
-    /// one delivery at a time until none is due (or the limit is reached).
-    /// `on_attempt` sees each attempt as it ends. A failing destination is
-    /// not an error: its delivery is retried later, or marked dead.
-    pub fn deliver_events(
-        &mut self,
-        opts: &DeliverOptions,
-        mut on_attempt: impl FnMut(&Attempt),
-    ) -> Result<DeliverySummary> {
-        self.authorize("events deliver", Role::Admin)?;
-        let settings = self.config().events.clone();
-        let timeout = opts.timeout.unwrap_or(settings.timeout);
-        let lease = to_delta(timeout + LEASE_MARGIN);
-        let mut summary = DeliverySummary::default();
-        if settings.destinations.is_empty() {
-            return Ok(summary);
-        }
-        let now = self.now();
-        // Resolve the events asked for; an unknown id is simply not there.
-        let only: Option<Vec<i64>> = match &opts.only {
-            Some(ids) => Some(self.store_mut().read(|q| {
-                let mut seqs = Vec::new();
-                for id in ids {
-                    if let Some(e) = q.event_by_id(id)? {
-                        seqs.push(e.seq);
-                    }
-                }
-                Ok(seqs)
-            })?),
-            None => None,
-        };
-        summary.routed = self.store_mut().write(Durability::Normal, |q| {
-            route(q, &settings, now, only.as_deref())
-        })?;
-        let targets: Vec<Option<i64>> = match &only {
-            Some(seqs) => seqs.iter().copied().map(Some).collect(),
-            None => vec![None],
-        };
-        let sender = Sender::new(timeout);
-        let mut tried: Vec<(i64, String)> = Vec::new();
-        'targets: for target in targets {
-            loop {
-                if opts.limit.is_some_and(|l| summary.attempts.len() >= l) {
-                    break 'targets;
-                }
-                let now = self.now();
-                let max = settings.max_attempts;
-                // Deliveries settled without a send, for the log.
-                let mut noted = Vec::new();
-                let claim = self.store_mut().write(Durability::Normal, |q| {
-                    loop {
-                        let Some(mut d) = q.next_due_delivery(now, target)? else {
-                            return Ok(None);
-                        };
-                        let Some(event) = q.event_by_seq(d.event_seq)? else {
-                            give_up(q, d, "the event is gone")?;
-                            continue;
-                        };
-                        let Some(destination) = settings.destination(&d.destination) else {
-                            let d = give_up(q, d, "the destination is no longer in the config")?;
-                            noted.push((d, event));
-                            continue;
-                        };
-                        if d.claimed_until.is_some() {
-                            // The run that held it died before recording the
-                            // result: it may have been sent. Count it, and
-                            // treat it as a failed attempt.
-                            d.interrupted += 1;
-                            d.claimed_until = None;
-                            let d = if d.interrupted >= MAX_INTERRUPTED {
-                                give_up(q, d, INTERRUPTED_TWICE)?
-                            } else if d.attempts >= max {
-                                give_up(q, d, "its last attempt was interrupted")?
-                            } else {
-                                d.last_error = Some(INTERRUPTED.to_owned());
-                                d.next_at =
-                                    now + backoff(settings.backoff, d.attempts, random_u64());
-                                q.put_delivery(&d)?;
-                                d
-                            };
-                            noted.push((d, event));
-                            continue;
-                        }
-                        if d.attempts >= max {
-                            let d = give_up(q, d, "its last attempt was interrupted")?;
-                            noted.push((d, event));
-                            continue;
-                        }
-                        d.attempts += 1;
-                        d.claimed_until = Some(now + lease);
-                        d.next_at = now + lease;
-                        d.last_attempt_at = Some(now);
-                        q.put_delivery(&d)?;
-                        return Ok(Some(Claim {
-                            delivery: d,
-                            event,
-                            destination: destination.clone(),
-                        }));
-                    }
-                })?;
-                for (d, event) in noted {
-                    let a = Attempt {
-                        event_id: event.id,
-                        event_type: event.kind,
-                        destination: d.destination,
-                        attempt: d.attempts,
-                        result: if d.state == DeliveryState::Dead {
-                            AttemptResult::Dead
-                        } else {
-                            AttemptResult::Retrying(d.next_at)
-                        },
-                        status: None,
-                        error: d.last_error,
-                        duration: Duration::ZERO,
-                    };
-                    on_attempt(&a);
-                    summary.attempts.push(a);
-                }
-                let Some(claim) = claim else { break };
-                let key = (claim.delivery.event_seq, claim.delivery.destination.clone());
-                if opts.once && tried.contains(&key) {
-                    // Put the lease back: it was not sent in this run.
-                    self.store_mut().write(Durability::Normal, |q| {
-                        let mut d = claim.delivery.clone();
-                        d.attempts -= 1;
-                        d.claimed_until = None;
-                        d.next_at = now;
-                        q.put_delivery(&d)
-                    })?;
-                    break;
-                }
-                tried.push(key);
-                let attempt = self.send_claimed(&sender, &claim, &settings)?;
-                on_attempt(&attempt);
-                summary.attempts.push(attempt);
-            }
-        }
-        Ok(summary)
+/// A delivery run over `store` with `settings`: routes new events, then
+/// claims, sends and records one delivery at a time until none is due (or
+/// the limit is reached), each step its own transaction. `on_attempt` sees
+/// each attempt as it ends. A failing destination is not an error: its
+/// delivery is retried later, or marked dead.
+pub(crate) fn run(
+    store: &mut Store,
+    clock: &Clock,
+    settings: &EventSettings,
+    opts: &DeliverOptions,
+    mut on_attempt: impl FnMut(&Attempt),
+) -> Result<DeliverySummary> {
+    let timeout = opts.timeout.unwrap_or(settings.timeout);
+    let lease = to_delta(timeout + LEASE_MARGIN);
+    let mut summary = DeliverySummary::default();
+    if settings.destinations.is_empty() {
+        return Ok(summary);
     }
-
-    /// Sends one claimed delivery and records how it went.
-    fn send_claimed(
-        &mut self,
-        sender: &Sender,
-        claim: &Claim,
-        settings: &EventSettings,
-    ) -> Result<Attempt> {
-        let started = Instant::now();
-        let sent_at = self.now();
-        let result = sender.send(
-            &claim.destination,
-            &claim.event.id,
-            &claim.event.kind,
-            &claim.event.payload,
-            sent_at,
-        );
-        let duration = started.elapsed();
-        let now = self.now();
-        let held = claim.delivery.clone();
-        let max = settings.max_attempts;
-        let base = settings.backoff;
-        let outcome = self.store_mut().write(Durability::Normal, |q| {
-            let current = q
-                .deliveries_of(held.event_seq)?
-                .into_iter()
-                .find(|d| d.destination == held.destination);
-            let mut d = match current {
-                // Still ours: nobody took over after the lease.
-                Some(d) if d.claimed_until == held.claimed_until && d.attempts == held.attempts => {
-                    d
+    let now = clock.now();
+    // Resolve the events asked for; an unknown id is simply not there.
+    let only: Option<Vec<i64>> = match &opts.only {
+        Some(ids) => Some(store.read(|q| {
+            let mut seqs = Vec::new();
+            for id in ids {
+                if let Some(e) = q.event_by_id(id)? {
+                    seqs.push(e.seq);
                 }
-                _ => return Ok(None),
-            };
-            d.claimed_until = None;
-            let outcome = match &result {
-                Ok(_) => {
-                    d.state = DeliveryState::Delivered;
-                    d.delivered_at = Some(now);
-                    d.last_error = None;
-                    AttemptResult::Delivered
-                }
-                Err(e) => {
-                    d.last_error = Some(e.message.clone());
+            }
+            Ok(seqs)
+        })?),
+        None => None,
+    };
+    summary.routed = store.write(Durability::Normal, |q| {
+        route(q, settings, now, only.as_deref())
+    })?;
+    let targets: Vec<Option<i64>> = match &only {
+        Some(seqs) => seqs.iter().copied().map(Some).collect(),
+        None => vec![None],
+    };
+    let sender = Sender::new(timeout);
+    let mut tried: Vec<(i64, String)> = Vec::new();
+    'targets: for target in targets {
+        loop {
+            if opts.limit.is_some_and(|l| summary.attempts.len() >= l) {
+                break 'targets;
+            }
+            let now = clock.now();
+            let max = settings.max_attempts;
+            // Deliveries settled without a send, for the log.
+            let mut noted = Vec::new();
+            let claim = store.write(Durability::Normal, |q| {
+                loop {
+                    let Some(mut d) = q.next_due_delivery(now, target)? else {
+                        return Ok(None);
+                    };
+                    let Some(event) = q.event_by_seq(d.event_seq)? else {
+                        give_up(q, d, "the event is gone")?;
+                        continue;
+                    };
+                    let Some(destination) = settings.destination(&d.destination) else {
+                        let d = give_up(q, d, "the destination is no longer in the config")?;
+                        noted.push((d, event));
+                        continue;
+                    };
+                    if d.claimed_until.is_some() {
+                        // The run that held it died before recording the
+                        // result: it may have been sent. Count it, and
+                        // treat it as a failed attempt.
+                        d.interrupted += 1;
+                        d.claimed_until = None;
+                        let d = if d.interrupted >= MAX_INTERRUPTED {
+                            give_up(q, d, INTERRUPTED_TWICE)?
+                        } else if d.attempts >= max {
+                            give_up(q, d, "its last attempt was interrupted")?
+                        } else {
+                            d.last_error = Some(INTERRUPTED.to_owned());
+                            d.next_at = now + backoff(settings.backoff, d.attempts, random_u64());
+                            q.put_delivery(&d)?;
+                            d
+                        };
+                        noted.push((d, event));
+                        continue;
+                    }
                     if d.attempts >= max {
-                        d.state = DeliveryState::Dead;
+                        let d = give_up(q, d, "its last attempt was interrupted")?;
+                        noted.push((d, event));
+                        continue;
+                    }
+                    d.attempts += 1;
+                    d.claimed_until = Some(now + lease);
+                    d.next_at = now + lease;
+                    d.last_attempt_at = Some(now);
+                    q.put_delivery(&d)?;
+                    return Ok(Some(Claim {
+                        delivery: d,
+                        event,
+                        destination: destination.clone(),
+                    }));
+                }
+            })?;
+            for (d, event) in noted {
+                let a = Attempt {
+                    event_id: event.id,
+                    event_type: event.kind,
+                    destination: d.destination,
+                    attempt: d.attempts,
+                    result: if d.state == DeliveryState::Dead {
                         AttemptResult::Dead
                     } else {
-                        d.next_at = now + backoff(base, d.attempts, random_u64());
                         AttemptResult::Retrying(d.next_at)
-                    }
-                }
-            };
-            q.put_delivery(&d)?;
-            q.refresh_event_state(d.event_seq)?;
-            Ok(Some(outcome))
-        })?;
-        let (status, error) = match &result {
-            Ok(s) => (*s, None),
-            Err(e) => (e.status, Some(e.message.clone())),
-        };
-        Ok(Attempt {
-            event_id: claim.event.id.clone(),
-            event_type: claim.event.kind.clone(),
-            destination: held.destination.clone(),
-            attempt: held.attempts,
-            // Overtaken: another run owns the delivery now and reports it.
-            result: outcome.unwrap_or(AttemptResult::Retrying(now)),
-            status,
-            error,
-            duration,
-        })
+                    },
+                    status: None,
+                    error: d.last_error,
+                    duration: Duration::ZERO,
+                };
+                on_attempt(&a);
+                summary.attempts.push(a);
+            }
+            let Some(claim) = claim else { break };
+            let key = (claim.delivery.event_seq, claim.delivery.destination.clone());
+            if opts.once && tried.contains(&key) {
+                // Put the lease back: it was not sent in this run.
+                store.write(Durability::Normal, |q| {
+                    let mut d = claim.delivery.clone();
+                    d.attempts -= 1;
+                    d.claimed_until = None;
+                    d.next_at = now;
+                    q.put_delivery(&d)
+                })?;
+                break;
+            }
+            tried.push(key);
+            let attempt = send_claimed(store, clock, &sender, &claim, settings)?;
+            on_attempt(&attempt);
+            summary.attempts.push(attempt);
+        }
     }
+    Ok(summary)
+}
 
-    /// Sends a `webhook.test` event (not recorded) to one destination.
-    pub fn test_destination(&mut self, name: &str) -> Result<Attempt> {
-        self.authorize("webhooks test", Role::Admin)?;
-        let settings = self.config().events.clone();
-        let Some(destination) = settings.destination(name.trim()) else {
-            let names: Vec<&str> = settings
-                .destinations
-                .iter()
-                .map(|d| d.name.as_str())
-                .collect();
-            return Err(crate::error::Error::Invalid {
-                message: format!(
-                    "no webhook or hook is named '{}'",
-                    crate::text::escape(name)
-                ),
-                hint: Some(if names.is_empty() {
-                    "the config has no [[webhooks]] or [[hooks]] entries".to_owned()
+/// Sends one claimed delivery and records how it went.
+fn send_claimed(
+    store: &mut Store,
+    clock: &Clock,
+    sender: &Sender,
+    claim: &Claim,
+    settings: &EventSettings,
+) -> Result<Attempt> {
+    let started = Instant::now();
+    let sent_at = clock.now();
+    let result = sender.send(
+        &claim.destination,
+        &claim.event.id,
+        &claim.event.kind,
+        &claim.event.payload,
+        sent_at,
+    );
+    let duration = started.elapsed();
+    let now = clock.now();
+    let held = claim.delivery.clone();
+    let max = settings.max_attempts;
+    let base = settings.backoff;
+    let outcome = store.write(Durability::Normal, |q| {
+        let current = q
+            .deliveries_of(held.event_seq)?
+            .into_iter()
+            .find(|d| d.destination == held.destination);
+        let mut d = match current {
+            // Still ours: nobody took over after the lease.
+            Some(d) if d.claimed_until == held.claimed_until && d.attempts == held.attempts => d,
+            _ => return Ok(None),
+        };
+        d.claimed_until = None;
+        let outcome = match &result {
+            Ok(_) => {
+                d.state = DeliveryState::Delivered;
+                d.delivered_at = Some(now);
+                d.last_error = None;
+                AttemptResult::Delivered
+            }
+            Err(e) => {
+                d.last_error = Some(e.message.clone());
+                if d.attempts >= max {
+                    d.state = DeliveryState::Dead;
+                    AttemptResult::Dead
                 } else {
-                    format!("configured: {}", names.join(", "))
-                }),
-            });
+                    d.next_at = now + backoff(base, d.attempts, random_u64());
+                    AttemptResult::Retrying(d.next_at)
+                }
+            }
         };
-        let now = self.now();
-        let id = self.store_mut().read(|q| super::unused_event_id(q))?;
-        let body = json!({
-            "id": id,
-            "type": "webhook.test",
-            "timestamp": rfc3339(now),
-            "data": { "destination": destination.name, "actor": self.actor() },
-        })
-        .to_string();
-        let sender = Sender::new(settings.timeout);
-        let started = Instant::now();
-        let result = sender.send(destination, &id, "webhook.test", &body, now);
-        let duration = started.elapsed();
-        let (status, error, result) = match result {
-            Ok(s) => (s, None, AttemptResult::Delivered),
-            Err(e) => (e.status, Some(e.message), AttemptResult::Failed),
-        };
-        Ok(Attempt {
-            event_id: id,
-            event_type: "webhook.test".to_owned(),
-            destination: destination.name.clone(),
-            attempt: 1,
-            result,
-            status,
-            error,
-            duration,
-        })
-    }
+        q.put_delivery(&d)?;
+        q.refresh_event_state(d.event_seq)?;
+        Ok(Some(outcome))
+    })?;
+    let (status, error) = match &result {
+        Ok(s) => (*s, None),
+        Err(e) => (e.status, Some(e.message.clone())),
+    };
+    Ok(Attempt {
+        event_id: claim.event.id.clone(),
+        event_type: claim.event.kind.clone(),
+        destination: held.destination.clone(),
+        attempt: held.attempts,
+        // Overtaken: another run owns the delivery now and reports it.
+        result: outcome.unwrap_or(AttemptResult::Retrying(now)),
+        status,
+        error,
+        duration,
+    })
+}
+
+/// Sends a `webhook.test` event (not recorded) to the destination of
+/// `settings` named `name`, as `actor`.
+pub(crate) fn test_send(
+    store: &mut Store,
+    clock: &Clock,
+    settings: &EventSettings,
+    actor: &str,
+    name: &str,
+) -> Result<Attempt> {
+    let Some(destination) = settings.destination(name.trim()) else {
+        let names: Vec<&str> = settings
+            .destinations
+            .iter()
+            .map(|d| d.name.as_str())
+            .collect();
+        return Err(crate::error::Error::Invalid {
+            message: format!(
+                "no webhook or hook is named '{}'",
+                crate::text::escape(name)
+            ),
+            hint: Some(if names.is_empty() {
+                "the config has no [[webhooks]] or [[hooks]] entries".to_owned()
+            } else {
+                format!("configured: {}", names.join(", "))
+            }),
+        });
+    };
+    let now = clock.now();
+    let id = store.read(|q| super::unused_event_id(q))?;
+    let body = json!({
+        "id": id,
+        "type": "webhook.test",
+        "timestamp": rfc3339(now),
+        "data": { "destination": destination.name, "actor": actor },
+    })
+    .to_string();
+    let sender = Sender::new(settings.timeout);
+    let started = Instant::now();
+    let result = sender.send(destination, &id, "webhook.test", &body, now);
+    let duration = started.elapsed();
+    let (status, error, result) = match result {
+        Ok(s) => (s, None, AttemptResult::Delivered),
+        Err(e) => (e.status, Some(e.message), AttemptResult::Failed),
+    };
+    Ok(Attempt {
+        event_id: id,
+        event_type: "webhook.test".to_owned(),
+        destination: destination.name.clone(),
+        attempt: 1,
+        result,
+        status,
+        error,
+        duration,
+    })
 }
 
 #[cfg(test)]
@@ -687,88 +687,6 @@ mod tests {
             }
         }
         assert_eq!(backoff(Duration::ZERO, 5, 12345), TimeDelta::zero());
-    }
-
-    fn keyctl_at(dir: &std::path::Path, config: &crate::Config, at: i64) -> Keyctl {
-        let store = crate::Store::open(&dir.join("k.db"), crate::store::Access::Write).unwrap();
-        Keyctl::new(
-            store,
-            config.clone(),
-            crate::Clock::fixed(crate::time::from_unix(at)),
-            "op".into(),
-        )
-    }
-
-    /// Leaves the event's delivery claimed, as a run killed while sending
-    /// it would.
-    fn claim_and_die(kc: &mut Keyctl, seq: i64, now: i64) {
-        kc.store_mut()
-            .write(Durability::Normal, |q| {
-                let mut d = q.deliveries_of(seq)?.remove(0);
-                d.attempts += 1;
-                d.claimed_until = Some(crate::time::from_unix(now + 65));
-                d.next_at = crate::time::from_unix(now + 65);
-                q.put_delivery(&d)
-            })
-            .unwrap();
-    }
-
-    #[test]
-    fn a_delivery_interrupted_twice_is_not_sent_a_third_time() {
-        let dir = tempfile::tempdir().unwrap();
-        // A hook that would record every send.
-        let sent = dir.path().join("sent");
-        let config = crate::Config::parse(
-            &format!(
-                "[events]\nbackoff = \"1min\"\n[[hooks]]\ncommand = [\"sh\", \"-c\", \"cat >> '{}'\"]\n",
-                sent.display()
-            ),
-            std::path::Path::new("/c.toml"),
-        )
-        .unwrap();
-        let mut kc = keyctl_at(dir.path(), &config, 1_000_000);
-        let scope = crate::Scope::parse("invoices:read", &kc.config().catalog).unwrap();
-        let created = kc.create(crate::NewKey::new("a", vec![scope])).unwrap();
-        let seq = kc
-            .store_mut()
-            .read(|q| q.event_by_id(&created.event_id))
-            .unwrap()
-            .unwrap()
-            .seq;
-        let route = DeliverOptions {
-            limit: Some(0),
-            ..DeliverOptions::default()
-        };
-        kc.deliver_events(&route, |_| {}).unwrap();
-        claim_and_die(&mut kc, seq, 1_000_000);
-        // The next run finds it interrupted and schedules it again.
-        let mut kc = keyctl_at(dir.path(), &config, 1_000_100);
-        let first = kc
-            .deliver_events(&DeliverOptions::default(), |_| {})
-            .unwrap();
-        assert_eq!(first.attempts.len(), 1);
-        assert_eq!(first.attempts[0].error.as_deref(), Some(INTERRUPTED));
-        claim_and_die(&mut kc, seq, 1_000_100);
-        let mut kc = keyctl_at(dir.path(), &config, 1_000_200);
-        let second = kc
-            .deliver_events(&DeliverOptions::default(), |_| {})
-            .unwrap();
-        assert_eq!(second.attempts.len(), 1);
-        assert_eq!(second.attempts[0].result, AttemptResult::Dead);
-        assert!(!sent.exists(), "nothing was sent a third time");
-        let info = kc.event(&created.event_id).unwrap();
-        assert_eq!(info.event.state, EventState::Dead);
-        assert_eq!(info.deliveries[0].interrupted, 2);
-        // Replay is the operator's decision, and sends it.
-        let mut kc = keyctl_at(dir.path(), &config, 1_000_300);
-        kc.replay_event(&created.event_id).unwrap();
-        kc.deliver_events(&DeliverOptions::default(), |_| {})
-            .unwrap();
-        assert!(sent.exists());
-        assert_eq!(
-            kc.event(&created.event_id).unwrap().event.state,
-            EventState::Delivered
-        );
     }
 
     #[test]

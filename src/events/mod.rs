@@ -3,7 +3,7 @@
 //! An event is written to the outbox table in the same store transaction as
 //! the change it describes (next to its audit entry), so there is no change
 //! without its event and no event without its change. `api_key.expiring` and
-//! `api_key.expired` are found by [`Keyctl::scan_events`], at most once per
+//! `api_key.expired` are found by `events scan`, at most once per
 //! key and expiry, however often it runs: a unique index on
 //! `(key_id, type, key_expires_at)` holds that even for concurrent scans.
 //!
@@ -25,16 +25,13 @@
 
 use std::fmt;
 
+use chrono::TimeDelta;
 use serde::Serialize;
 use serde_json::Value;
 
 use crate::error::{Error, Result};
 use crate::key::{Key, KeyJson};
-use crate::keyctl::Keyctl;
-use crate::role::Role;
-use crate::store::{
-    DeliveryRow, DeliveryState, Durability, EventQuery, EventRow, EventState, Queries,
-};
+use crate::store::{DeliveryRow, DeliveryState, EventQuery, EventRow, EventState, Queries};
 use crate::time::{Timestamp, rfc3339};
 
 pub mod deliver;
@@ -140,7 +137,7 @@ pub struct Extra<'a> {
 }
 
 /// Draws an unused event id: `evt_` and 24 of `[0-9a-z]` (about 124 bits).
-fn unused_event_id(q: &mut dyn Queries) -> Result<String> {
+pub(crate) fn unused_event_id(q: &mut dyn Queries) -> Result<String> {
     loop {
         let mut buf = [0u8; 24];
         crate::secret::fill_from_alphabet(&mut buf, b"0123456789abcdefghijklmnopqrstuvwxyz")?;
@@ -238,121 +235,103 @@ pub struct EventFilter {
     pub limit: usize,
 }
 
-impl Keyctl {
-    /// The outbox, newest first.
-    pub fn events(&mut self, filter: &EventFilter) -> Result<Vec<EventInfo>> {
-        self.authorize("events list", Role::Member)?;
-        let mut states = Vec::new();
-        if filter.pending {
-            states.extend([EventState::New, EventState::Pending]);
-        }
-        if filter.dead {
-            states.push(EventState::Dead);
-        }
-        let query = EventQuery {
-            states,
-            kind: filter.kind.map(|k| k.as_str().to_owned()),
-            limit: filter.limit,
+/// The outbox that `filter` selects, newest first, with the deliveries of
+/// each event.
+pub(crate) fn list(q: &mut dyn Queries, filter: &EventFilter) -> Result<Vec<EventInfo>> {
+    let mut states = Vec::new();
+    if filter.pending {
+        states.extend([EventState::New, EventState::Pending]);
+    }
+    if filter.dead {
+        states.push(EventState::Dead);
+    }
+    let query = EventQuery {
+        states,
+        kind: filter.kind.map(|k| k.as_str().to_owned()),
+        limit: filter.limit,
+    };
+    let rows = q.events(&query)?;
+    rows.into_iter()
+        .map(|event| {
+            let deliveries = q.deliveries_of(event.seq)?;
+            Ok(EventInfo { event, deliveries })
+        })
+        .collect()
+}
+
+/// One event of the outbox, by id, with its deliveries.
+pub(crate) fn find(q: &mut dyn Queries, id: &str) -> Result<EventInfo> {
+    let event = q
+        .event_by_id(id.trim())?
+        .ok_or_else(|| event_not_found(id))?;
+    let deliveries = q.deliveries_of(event.seq)?;
+    Ok(EventInfo { event, deliveries })
+}
+
+/// Records `api_key.expiring` for keys that expire within `lead` of `now`
+/// and `api_key.expired` for keys that have expired, each once per key and
+/// expiry, in the caller's transaction; returns the events recorded.
+/// Revoked keys are left out; a key first seen after it expired gets
+/// `expired` only.
+pub(crate) fn scan(q: &mut dyn Queries, now: Timestamp, lead: TimeDelta) -> Result<Vec<EventRow>> {
+    let keys = q.keys_awaiting_expiry_events(now + lead, EventKind::Expired.as_str())?;
+    let mut recorded = Vec::new();
+    for key in keys {
+        let Some(expires_at) = key.expires_at else {
+            continue;
         };
-        self.store_mut().read(|q| {
-            let rows = q.events(&query)?;
-            rows.into_iter()
-                .map(|event| {
-                    let deliveries = q.deliveries_of(event.seq)?;
-                    Ok(EventInfo { event, deliveries })
-                })
-                .collect()
-        })
-    }
-
-    /// One event of the outbox, by id.
-    pub fn event(&mut self, id: &str) -> Result<EventInfo> {
-        self.authorize("events show", Role::Member)?;
-        self.store_mut().read(|q| {
-            let event = q
-                .event_by_id(id.trim())?
-                .ok_or_else(|| event_not_found(id))?;
-            let deliveries = q.deliveries_of(event.seq)?;
-            Ok(EventInfo { event, deliveries })
-        })
-    }
-
-    /// Records `api_key.expiring` for keys that expire within the lead time
-    /// and `api_key.expired` for keys that have expired, each once per key
-    /// and expiry, in one transaction. Revoked keys are left out; a key
-    /// first seen after it expired gets `expired` only.
-    pub fn scan_events(&mut self) -> Result<Vec<EventRow>> {
-        self.authorize("events scan", Role::Admin)?;
-        let now = self.now();
-        let lead = self.config().events.expiring_within;
-        self.store_mut().write(Durability::Full, |q| {
-            let keys = q.keys_awaiting_expiry_events(now + lead, EventKind::Expired.as_str())?;
-            let mut recorded = Vec::new();
-            for key in keys {
-                let Some(expires_at) = key.expires_at else {
-                    continue;
-                };
-                let kind = if expires_at <= now {
-                    EventKind::Expired
-                } else {
-                    EventKind::Expiring
-                };
-                if kind == EventKind::Expiring
-                    && q.scan_event_exists(&key.id, kind.as_str(), expires_at)?
-                {
-                    continue;
-                }
-                let id = record(q, kind, &key, now, &Extra::default())?;
-                if let Some(row) = q.event_by_id(&id)? {
-                    recorded.push(row);
-                }
-            }
-            Ok(recorded)
-        })
-    }
-
-    /// Makes a recorded event due again: every delivery to a destination in
-    /// the config that wants it is reset to pending with no attempts (a
-    /// destination added since gets one too). Deliver it afterwards.
-    pub fn replay_event(&mut self, id: &str) -> Result<EventInfo> {
-        self.authorize("events replay", Role::Admin)?;
-        let now = self.now();
-        let destinations = self.config().events.destinations.clone();
-        if destinations.is_empty() {
-            return Err(Error::conflict(
-                "no [[webhooks]] or [[hooks]] are configured; there is nowhere to send the event",
-                Some("add a [[webhooks]] or [[hooks]] entry to the config".to_owned()),
-            ));
+        let kind = if expires_at <= now {
+            EventKind::Expired
+        } else {
+            EventKind::Expiring
+        };
+        if kind == EventKind::Expiring && q.scan_event_exists(&key.id, kind.as_str(), expires_at)? {
+            continue;
         }
-        self.store_mut().write(Durability::Normal, |q| {
-            let event = q
-                .event_by_id(id.trim())?
-                .ok_or_else(|| event_not_found(id))?;
-            let kind = EventKind::parse(&event.kind)?;
-            let wanted: Vec<&Destination> = destinations.iter().filter(|d| d.wants(kind)).collect();
-            if wanted.is_empty() {
-                return Err(Error::conflict(
-                    format!("no configured destination wants {} events", event.kind),
-                    Some("check the `events` filters of [[webhooks]] and [[hooks]]".to_owned()),
-                ));
-            }
-            let existing = q.deliveries_of(event.seq)?;
-            for d in wanted {
-                if existing
-                    .iter()
-                    .any(|e| e.destination == d.name && e.claimed_until.is_some_and(|c| c > now))
-                {
-                    // A run is sending it right now; leave that one be.
-                    continue;
-                }
-                q.put_delivery(&DeliveryRow::pending(event.seq, &d.name, now))?;
-            }
-            q.refresh_event_state(event.seq)?;
-            let event = q.event_by_seq(event.seq)?.unwrap_or(event);
-            let deliveries = q.deliveries_of(event.seq)?;
-            Ok(EventInfo { event, deliveries })
-        })
+        let id = record(q, kind, &key, now, &Extra::default())?;
+        if let Some(row) = q.event_by_id(&id)? {
+            recorded.push(row);
+        }
     }
+    Ok(recorded)
+}
+
+/// Makes the event `id` due again in the caller's transaction: every
+/// delivery to one of `destinations` that wants it is reset to pending with
+/// no attempts (a destination added since gets one too), except one that a
+/// run is sending right now.
+pub(crate) fn replay(
+    q: &mut dyn Queries,
+    id: &str,
+    destinations: &[Destination],
+    now: Timestamp,
+) -> Result<EventInfo> {
+    let event = q
+        .event_by_id(id.trim())?
+        .ok_or_else(|| event_not_found(id))?;
+    let kind = EventKind::parse(&event.kind)?;
+    let wanted: Vec<&Destination> = destinations.iter().filter(|d| d.wants(kind)).collect();
+    if wanted.is_empty() {
+        return Err(Error::conflict(
+            format!("no configured destination wants {} events", event.kind),
+            Some("check the `events` filters of [[webhooks]] and [[hooks]]".to_owned()),
+        ));
+    }
+    let existing = q.deliveries_of(event.seq)?;
+    for d in wanted {
+        if existing
+            .iter()
+            .any(|e| e.destination == d.name && e.claimed_until.is_some_and(|c| c > now))
+        {
+            // A run is sending it right now; leave that one be.
+            continue;
+        }
+        q.put_delivery(&DeliveryRow::pending(event.seq, &d.name, now))?;
+    }
+    q.refresh_event_state(event.seq)?;
+    let event = q.event_by_seq(event.seq)?.unwrap_or(event);
+    let deliveries = q.deliveries_of(event.seq)?;
+    Ok(EventInfo { event, deliveries })
 }
 
 fn event_not_found(id: &str) -> Error {
@@ -365,21 +344,6 @@ fn event_not_found(id: &str) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Config;
-    use crate::keyctl::NewKey;
-    use crate::scope::Scope;
-    use crate::store::{Access, Store};
-    use crate::time::{Clock, from_unix};
-
-    fn keyctl(dir: &std::path::Path, at: i64) -> Keyctl {
-        let store = Store::open(&dir.join("k.db"), Access::Write).unwrap();
-        Keyctl::new(
-            store,
-            Config::default(),
-            Clock::fixed(from_unix(at)),
-            "op".into(),
-        )
-    }
 
     #[test]
     fn type_names_parse_and_suggest() {
@@ -389,102 +353,5 @@ mod tests {
         let e = EventKind::parse("revoked").unwrap_err();
         assert_eq!(e.hint().unwrap(), "did you mean 'api_key.revoked'?");
         assert!(EventKind::parse("key.revoked").is_err());
-    }
-
-    #[test]
-    fn lifecycle_changes_record_one_event_each_in_their_transaction() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut kc = keyctl(dir.path(), 1_000_000);
-        let scope = Scope::parse("invoices:read", &kc.config().catalog).unwrap();
-        let created = kc.create(NewKey::new("a", vec![scope])).unwrap();
-        let secret = created.secret.expose().to_owned();
-        kc.update(
-            &created.key.id,
-            &crate::KeyChanges {
-                name: Some("b".into()),
-                ..Default::default()
-            },
-        )
-        .unwrap();
-        let rotated = kc.rotate(&created.key.id, None).unwrap();
-        kc.revoke(&rotated.new.id, Some("done")).unwrap();
-        // Failed changes record nothing.
-        assert!(kc.revoke(&rotated.new.id, None).unwrap().already);
-        assert!(kc.rotate(&created.key.id, None).is_err());
-        let events = kc
-            .events(&EventFilter {
-                limit: 100,
-                ..Default::default()
-            })
-            .unwrap();
-        let kinds: Vec<&str> = events.iter().rev().map(|e| e.event.kind.as_str()).collect();
-        assert_eq!(
-            kinds,
-            [
-                "api_key.created",
-                "api_key.updated",
-                "api_key.rotated",
-                "api_key.revoked"
-            ]
-        );
-        for e in &events {
-            assert!(!e.event.payload.contains(&secret));
-            assert!(!e.event.payload.contains(rotated.secret.expose()));
-            let v: Value = serde_json::from_str(&e.event.payload).unwrap();
-            assert_eq!(v["id"], e.event.id.as_str());
-            assert_eq!(v["type"], e.event.kind.as_str());
-            assert_eq!(v["data"]["actor"], "op");
-            assert_eq!(e.event.state, EventState::New);
-        }
-        let rotated_event: Value = serde_json::from_str(&events[1].event.payload).unwrap();
-        assert_eq!(
-            rotated_event["data"]["new_key"]["id"],
-            rotated.new.id.as_str()
-        );
-        let updated: Value = serde_json::from_str(&events[2].event.payload).unwrap();
-        assert_eq!(updated["data"]["changes"]["name"]["to"], "b");
-    }
-
-    #[test]
-    fn scan_records_expiring_and_expired_once_per_key() {
-        let dir = tempfile::tempdir().unwrap();
-        let day = 86_400;
-        let start = 1_000_000;
-        let mut kc = keyctl(dir.path(), start);
-        let scope = Scope::parse("invoices:read", &kc.config().catalog).unwrap();
-        let mut soon = NewKey::new("soon", vec![scope.clone()]);
-        soon.expires_at = Some(from_unix(start + 3 * day));
-        kc.create(soon).unwrap();
-        let mut later = NewKey::new("later", vec![scope.clone()]);
-        later.expires_at = Some(from_unix(start + 9 * day));
-        kc.create(later).unwrap();
-        kc.create(NewKey::new("never", vec![scope])).unwrap();
-        let mut seen = Vec::new();
-        for d in 0..=10 {
-            for _ in 0..2 {
-                let mut kc = keyctl(dir.path(), start + d * day);
-                for e in kc.scan_events().unwrap() {
-                    let v: Value = serde_json::from_str(&e.payload).unwrap();
-                    seen.push((
-                        d,
-                        e.kind,
-                        v["data"]["key"]["name"].as_str().unwrap().to_owned(),
-                    ));
-                }
-            }
-        }
-        let seen: Vec<(i64, &str, &str)> = seen
-            .iter()
-            .map(|(d, k, n)| (*d, k.as_str(), n.as_str()))
-            .collect();
-        assert_eq!(
-            seen,
-            [
-                (0, "api_key.expiring", "soon"),
-                (2, "api_key.expiring", "later"),
-                (3, "api_key.expired", "soon"),
-                (9, "api_key.expired", "later"),
-            ]
-        );
     }
 }

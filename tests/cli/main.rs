@@ -14,6 +14,7 @@ mod errors;
 mod events;
 mod generated;
 mod interactive;
+mod layers;
 mod list;
 mod migrate;
 mod postgres;

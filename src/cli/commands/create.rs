@@ -4,18 +4,19 @@ use clap::Args;
 use serde::Serialize;
 
 use crate::cli::commands::events::deliver_after_commit;
-use crate::cli::commands::{SHOWN_ONCE, print_keys_csv, print_secret, print_secret_box};
+use crate::cli::commands::{EnvArg, SHOWN_ONCE, print_keys_csv, print_secret, print_secret_box};
+use crate::cli::render::Format;
 use crate::cli::{Ctx, prompt};
 use crate::error::{Error, ExitCode};
 use crate::key::KeyJson;
+use crate::key::fields::{check_meta_count, parse_meta, validate_description, validate_name};
 use crate::keyctl::{Created, NewKey};
 use crate::limits::{Quota, RateLimit};
-use crate::render::Format;
 use crate::role::Role;
 use crate::scope::{Level, Scope};
 use crate::secret::Environment;
 use crate::store::Access;
-use crate::text::{check_meta_count, escape, parse_meta, validate_description, validate_name};
+use crate::text::escape;
 use crate::time::{Clock, Timestamp, parse_expiry};
 
 #[derive(Debug, Args)]
@@ -41,7 +42,7 @@ pub struct CreateArgs {
     pub full_access: bool,
     /// Environment of the key [default: live, or default_env from the config]
     #[arg(long, value_enum, value_name = "ENV")]
-    pub env: Option<Environment>,
+    pub env: Option<EnvArg>,
     /// Expiry: YYYY-MM-DD (00:00 UTC), an RFC 3339 time, a duration (90d, 12h, 4w) or never
     #[arg(long, value_name = "WHEN")]
     pub expires: Option<String>,
@@ -108,7 +109,7 @@ pub fn run(ctx: &mut Ctx, mut args: CreateArgs) -> anyhow::Result<ExitCode> {
     }
     let mut new = NewKey::new(args.name.unwrap_or_default(), scopes);
     new.description = args.description;
-    new.environment = args.env;
+    new.environment = args.env.map(Environment::from);
     new.expires_at = match &args.expires {
         Some(s) => parse_expiry(s, now)?,
         None => None,
@@ -187,15 +188,13 @@ fn print_created(ctx: &mut Ctx, created: &Created, now: Timestamp) -> anyhow::Re
 /// Asks for what the command line left out: name, environment, scopes, expiry.
 fn ask_for_missing(ctx: &Ctx, args: &mut CreateArgs) -> Result<(), Error> {
     if args.name.is_none() {
-        let name = prompt::input("Name of the key", None, |s| {
-            crate::text::validate_name(s).map(drop)
-        })?;
+        let name = prompt::input("Name of the key", None, |s| validate_name(s).map(drop))?;
         args.name = Some(name);
     }
     if args.env.is_none() {
         let default = usize::from(ctx.config.default_env == Environment::Test);
         let i = prompt::select("Environment", &["live", "test"], default)?;
-        args.env = Some(Environment::ALL[i]);
+        args.env = Some(if i == 1 { EnvArg::Test } else { EnvArg::Live });
     }
     if args.scopes.is_empty() && !args.full_access {
         let mut items: Vec<String> = Vec::new();

@@ -10,13 +10,13 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::cli::Ctx;
+use crate::cli::render::{Format, Output, csv_io};
 use crate::error::ExitCode;
 use crate::events::deliver::AFTER_COMMIT_TIMEOUT;
 use crate::events::{
     Attempt, AttemptResult, DeliverOptions, DeliverySummary, EventFilter, EventInfo, EventKind,
 };
 use crate::keyctl::Keyctl;
-use crate::render::{Format, Output, csv_io};
 use crate::store::{Access, DeliveryRow, DeliveryState, EventRow};
 use crate::text::escape;
 use crate::time::{rfc3339, short};

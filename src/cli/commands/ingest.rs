@@ -9,8 +9,8 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
 
 use crate::cli::Ctx;
+use crate::cli::render::{Format, csv_io};
 use crate::error::{Error, ExitCode};
-use crate::render::{Format, csv_io};
 use crate::store::Access;
 
 #[derive(Debug, Args)]

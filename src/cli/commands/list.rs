@@ -6,10 +6,11 @@
 use clap::{Args, ValueEnum};
 
 use crate::cli::Ctx;
+use crate::cli::commands::EnvArg;
 use crate::cli::commands::{KEY_CSV_HEADER, KEY_TABLE_HEADER, key_csv_row, key_table_row};
+use crate::cli::render::{Format, csv_io};
 use crate::error::{Error, ExitCode};
 use crate::keyctl::ListFilter;
-use crate::render::{Format, csv_io};
 use crate::scope::Scope;
 use crate::secret::Environment;
 use crate::store::{Access, StatusFilter};
@@ -42,7 +43,7 @@ pub struct ListArgs {
     pub status: Option<StatusArg>,
     /// Only keys of this environment
     #[arg(long, value_enum, value_name = "ENV")]
-    pub env: Option<Environment>,
+    pub env: Option<EnvArg>,
     /// Only keys whose scopes satisfy RESOURCE:LEVEL (or `*`)
     #[arg(long, value_name = "RESOURCE:LEVEL")]
     pub scope: Option<String>,
@@ -59,7 +60,7 @@ pub fn run(ctx: &mut Ctx, args: &ListArgs) -> anyhow::Result<ExitCode> {
             StatusArg::Revoked => StatusFilter::Revoked,
             StatusArg::All => StatusFilter::All,
         }),
-        environment: args.env,
+        environment: args.env.map(Environment::from),
         scope: args
             .scope
             .as_deref()

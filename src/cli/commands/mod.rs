@@ -5,9 +5,9 @@ use std::io;
 
 use comfy_table::Cell;
 
+use crate::cli::render::{Output, Paint, csv_io};
 use crate::key::Key;
-use crate::render::{Output, Paint, csv_io};
-use crate::secret::Secret;
+use crate::secret::{Environment, Secret};
 use crate::text::escape;
 use crate::time::{Timestamp, rfc3339, short};
 
@@ -27,6 +27,23 @@ pub mod update;
 pub mod usage;
 pub mod verify;
 pub mod webhooks;
+
+/// `--env`, as clap parses it: the library's [`Environment`] knows nothing
+/// of the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum EnvArg {
+    Live,
+    Test,
+}
+
+impl From<EnvArg> for Environment {
+    fn from(e: EnvArg) -> Environment {
+        match e {
+            EnvArg::Live => Environment::Live,
+            EnvArg::Test => Environment::Test,
+        }
+    }
+}
 
 /// The CSV columns of a key, in order.
 pub const KEY_CSV_HEADER: [&str; 19] = [

@@ -6,10 +6,10 @@ use clap::Args;
 
 use crate::cli::commands::events::deliver_after_commit;
 use crate::cli::commands::print_keys_csv;
+use crate::cli::render::Format;
 use crate::cli::{Ctx, prompt};
 use crate::error::{Error, ExitCode};
 use crate::key::Key;
-use crate::render::Format;
 use crate::role::Role;
 use crate::store::Access;
 use crate::text::escape;

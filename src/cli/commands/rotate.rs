@@ -9,10 +9,10 @@ use crate::cli::commands::revoke::confirm_or_refuse;
 use crate::cli::commands::{
     KEY_CSV_HEADER, SHOWN_ONCE, key_csv_row, print_secret, print_secret_box,
 };
+use crate::cli::render::{Format, csv_io};
 use crate::error::ExitCode;
 use crate::key::KeyJson;
 use crate::keyctl::Rotated;
-use crate::render::{Format, csv_io};
 use crate::role::Role;
 use crate::store::Access;
 use crate::text::escape;

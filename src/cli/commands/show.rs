@@ -6,9 +6,9 @@ use serde::Serialize;
 
 use crate::cli::Ctx;
 use crate::cli::commands::print_keys_csv;
+use crate::cli::render::Format;
 use crate::error::ExitCode;
 use crate::key::{Key, KeyJson, Status};
-use crate::render::Format;
 use crate::store::Access;
 use crate::text::escape;
 use crate::time::{Timestamp, rfc3339};

@@ -5,12 +5,12 @@ use clap::Args;
 use crate::cli::Ctx;
 use crate::cli::commands::events::deliver_after_commit;
 use crate::cli::commands::print_keys_csv;
+use crate::cli::render::Format;
 use crate::error::{Error, ExitCode};
+use crate::key::fields::{parse_meta, validate_meta_key};
 use crate::keyctl::KeyChanges;
 use crate::limits::{Quota, RateLimit};
-use crate::render::Format;
 use crate::store::Access;
-use crate::text::{parse_meta, validate_meta_key};
 use crate::time::{Clock, parse_expiry};
 
 #[derive(Debug, Args)]

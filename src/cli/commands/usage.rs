@@ -5,9 +5,9 @@ use comfy_table::{Cell, CellAlignment};
 use serde::Serialize;
 
 use crate::cli::Ctx;
+use crate::cli::render::{Format, Output, csv_io};
 use crate::error::{Error, ExitCode};
 use crate::key::KeyJson;
-use crate::render::{Format, Output, csv_io};
 use crate::store::{Access, KeyTotals, RequestRecord};
 use crate::text::escape;
 use crate::time::{Clock, parse_since, rfc3339, short};

@@ -6,9 +6,10 @@ use clap::Args;
 use comfy_table::Cell;
 use serde::Serialize;
 
+use crate::cli::commands::EnvArg;
+use crate::cli::render::{Format, Paint, csv_io};
 use crate::cli::{Ctx, prompt};
 use crate::error::ExitCode;
-use crate::render::{Format, Paint, csv_io};
 use crate::scope::Scope;
 use crate::secret::Environment;
 use crate::store::Access;
@@ -36,7 +37,7 @@ pub struct VerifyArgs {
     pub scopes: Vec<String>,
     /// The environment the key must belong to
     #[arg(long, value_enum, value_name = "ENV")]
-    pub env: Option<Environment>,
+    pub env: Option<EnvArg>,
     /// The request's HTTP method (recorded; with --path, derives the scope)
     #[arg(long, value_name = "METHOD")]
     pub method: Option<String>,
@@ -98,7 +99,7 @@ pub fn run(ctx: &mut Ctx, args: &VerifyArgs) -> anyhow::Result<ExitCode> {
         .collect::<Result<Vec<_>, _>>()?;
     let request = VerifyRequest {
         scopes,
-        environment: args.env,
+        environment: args.env.map(Environment::from),
         method: args.method.clone(),
         path: args.path.clone(),
         ip: args.ip.clone(),

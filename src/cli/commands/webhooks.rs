@@ -9,9 +9,9 @@ use serde::Serialize;
 
 use crate::cli::Ctx;
 use crate::cli::commands::events::print_attempt;
+use crate::cli::render::{Format, csv_io};
 use crate::error::{Error, ExitCode};
 use crate::events::{AttemptResult, Destination, Target};
-use crate::render::{Format, csv_io};
 use crate::store::Access;
 use crate::text::escape;
 

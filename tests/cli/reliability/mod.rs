@@ -8,7 +8,7 @@
 //!
 //! | item | property | module |
 //! |---|---|---|
-//! | 1 | key generation | `src/secret.rs` unit tests |
+//! | 1 | key generation | `src/secret/mod.rs` unit tests |
 //! | 2 | no plaintext at rest | `at_rest` |
 //! | 3 | file modes | `modes` |
 //! | 4 | write lock at BEGIN | `locking` |

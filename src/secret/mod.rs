@@ -9,6 +9,8 @@
 //! Invariants: a [`Secret`] value always has a valid layout and checksum;
 //! [`SecretHash`] is the SHA-256 of the full secret text and is the only form
 //! of a secret that keyctl keeps.
+//!
+//! Finding secrets inside other text is in [`scan`].
 
 use std::fmt;
 use std::str::FromStr;
@@ -18,6 +20,8 @@ use rand::rngs::SysRng;
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
+
+pub mod scan;
 
 /// The base62 alphabet, in the order of its digit values.
 const BASE62: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
@@ -31,9 +35,7 @@ pub const DISPLAY_RANDOM_LEN: usize = 8;
 pub const DEFAULT_KEY_PREFIX: &str = "sk";
 
 /// The environment a key belongs to.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, clap::ValueEnum,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Environment {
     Live,

@@ -14,6 +14,8 @@ use crate::scope::ScopeSet;
 use crate::secret::Environment;
 use crate::time::{Timestamp, rfc3339};
 
+pub mod fields;
+
 /// The status of a key at some instant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]

@@ -1,48 +1,31 @@
-//! [`Keyctl`]: the library's entry point, and the key lifecycle on it.
+//! The key lifecycle: create, resolve, list, show, update, revoke, rotate.
 //!
-//! A `Keyctl` ties a [`Store`] to the settings, the clock and the acting
-//! operator. Every operation is one store transaction; a change, its audit
-//! entry and its outbox event (see [`crate::events`]) commit together or not
-//! at all. Values arrive typed and checked
-//! (names, scopes against the catalog, expiries in the future), so the same
-//! rules hold for the CLI and for a Rust service calling the library.
+//! Values arrive typed and checked (names, scopes against the catalog,
+//! expiries in the future), so the same rules hold for the CLI and for a
+//! Rust service calling the library. Each change is one transaction that
+//! also journals it: an audit entry and then an outbox event, written by one
+//! helper so that every change leaves both, or with its transaction neither.
 
 use std::collections::BTreeMap;
 
 use chrono::TimeDelta;
 use serde_json::{Value, json};
 
+use super::{Keyctl, resolve_in};
 use crate::audit::{self, Event, action};
-use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::events::{self, EventKind};
-use crate::key::{Key, Status, looks_like_key_id, new_key_id};
-use crate::limits::{Quota, RateLimit};
+use crate::key::fields;
+use crate::key::{Key, Status, new_key_id};
+use crate::limits::{Plan, Quota, RateLimit};
 use crate::role::Role;
 use crate::scope::{Scope, ScopeSet};
 use crate::secret::{Environment, Secret};
-use crate::store::{Durability, KeyFilter, Queries, RequestTotals, StatusFilter, Store};
-use crate::text;
-use crate::time::{Clock, Timestamp, human_duration, rfc3339};
+use crate::store::{Durability, KeyFilter, Queries, RequestTotals, StatusFilter};
+use crate::time::{Timestamp, human_duration, rfc3339};
 
 /// The longest grace period a rotation may give the old key.
 pub const MAX_GRACE: TimeDelta = TimeDelta::days(30);
-
-/// keyctl over one store, as one operator, at one clock.
-pub struct Keyctl {
-    store: Store,
-    config: Config,
-    clock: Clock,
-    actor: String,
-}
-
-impl Keyctl {
-    /// Ends this `Keyctl` in a process that is about to exit (see
-    /// [`Store::end_at_exit`]).
-    pub fn end_at_exit(self) {
-        self.store.end_at_exit();
-    }
-}
 
 /// What `create` needs. Build it with [`NewKey::new`] and set what applies.
 #[derive(Debug, Clone)]
@@ -163,44 +146,13 @@ pub struct ListFilter {
 }
 
 impl Keyctl {
-    /// keyctl over `store`.
-    #[must_use]
-    pub fn new(store: Store, config: Config, clock: Clock, actor: String) -> Keyctl {
-        Keyctl {
-            store,
-            config,
-            clock,
-            actor,
-        }
-    }
-
-    #[must_use]
-    pub fn config(&self) -> &Config {
-        &self.config
-    }
-
-    #[must_use]
-    pub fn now(&self) -> Timestamp {
-        self.clock.now()
-    }
-
-    #[must_use]
-    pub fn actor(&self) -> &str {
-        &self.actor
-    }
-
-    /// The store, for operations defined in other modules.
-    pub(crate) fn store_mut(&mut self) -> &mut Store {
-        &mut self.store
-    }
-
     /// Makes a key and returns it with its secret.
     pub fn create(&mut self, new: NewKey) -> Result<Created> {
         self.authorize("create", Role::Admin)?;
         let now = self.now();
-        let name = text::validate_name(&new.name)?;
+        let name = fields::validate_name(&new.name)?;
         let description = match &new.description {
-            Some(d) => text::validate_description(d)?,
+            Some(d) => fields::validate_description(d)?,
             None => None,
         };
         let scopes = self.checked_scopes(&new.scopes)?;
@@ -214,9 +166,9 @@ impl Keyctl {
             )));
         }
         for (k, v) in &new.metadata {
-            text::parse_meta(&format!("{k}={v}"))?;
+            fields::parse_meta(&format!("{k}={v}"))?;
         }
-        text::check_meta_count(&new.metadata)?;
+        fields::check_meta_count(&new.metadata)?;
         let environment = new.environment.unwrap_or(self.config.default_env);
         let secret = Secret::generate(&self.config.key_prefix, environment)?;
         let actor = self.actor.clone();
@@ -248,20 +200,7 @@ impl Keyctl {
             };
             q.insert_key(&key, &secret.hash())?;
             let details = created_details(&key);
-            audit::append(
-                q,
-                &Event::about(&key, now, &actor, action::KEY_CREATED, &details),
-            )?;
-            let event_id = events::record(
-                q,
-                EventKind::Created,
-                &key,
-                now,
-                &events::Extra {
-                    actor: Some(&actor),
-                    ..events::Extra::default()
-                },
-            )?;
+            let event_id = journal(q, Change::Created, &key, now, &actor, &details)?;
             Ok((key, event_id))
         })?;
         let (key, event_id) = key;
@@ -329,10 +268,10 @@ impl Keyctl {
         let name = changes
             .name
             .as_deref()
-            .map(text::validate_name)
+            .map(fields::validate_name)
             .transpose()?;
         let description = match &changes.description {
-            Some(Some(d)) => Some(text::validate_description(d)?),
+            Some(Some(d)) => Some(fields::validate_description(d)?),
             Some(None) => Some(None),
             None => None,
         };
@@ -346,10 +285,10 @@ impl Keyctl {
             )));
         }
         for (k, v) in &changes.set_metadata {
-            text::parse_meta(&format!("{k}={v}"))?;
+            fields::parse_meta(&format!("{k}={v}"))?;
         }
         for k in &changes.unset_metadata {
-            text::validate_meta_key(k)?;
+            fields::validate_meta_key(k)?;
         }
         self.store.write(Durability::Full, |q| {
             let before = resolve_in(q, query, now)?;
@@ -425,7 +364,7 @@ impl Keyctl {
             for (k, v) in &changes.set_metadata {
                 metadata.insert(k.clone(), v.clone());
             }
-            text::check_meta_count(&metadata)?;
+            fields::check_meta_count(&metadata)?;
             note("metadata", json!(key.metadata), json!(metadata));
             key.metadata = metadata;
 
@@ -434,21 +373,8 @@ impl Keyctl {
                 q.update_key(&key)?;
                 let diff = Value::Object(diff);
                 let details = json!({ "changes": diff });
-                audit::append(
-                    q,
-                    &Event::about(&key, now, &actor, action::KEY_UPDATED, &details),
-                )?;
-                event_id = Some(events::record(
-                    q,
-                    EventKind::Updated,
-                    &key,
-                    now,
-                    &events::Extra {
-                        actor: Some(&actor),
-                        changes: Some(&diff),
-                        new_key: None,
-                    },
-                )?);
+                let change = Change::Updated { diff: &diff };
+                event_id = Some(journal(q, change, &key, now, &actor, &details)?);
             }
             Ok(Updated {
                 key,
@@ -465,7 +391,7 @@ impl Keyctl {
         let now = self.now();
         let actor = self.actor.clone();
         let reason = match reason {
-            Some(r) => text::validate_description(r)?,
+            Some(r) => fields::validate_description(r)?,
             None => None,
         };
         self.store.write(Durability::Full, |q| {
@@ -482,20 +408,7 @@ impl Keyctl {
             key.revoke_reason = reason;
             q.update_key(&key)?;
             let details = json!({ "reason": key.revoke_reason });
-            audit::append(
-                q,
-                &Event::about(&key, now, &actor, action::KEY_REVOKED, &details),
-            )?;
-            let event_id = events::record(
-                q,
-                EventKind::Revoked,
-                &key,
-                now,
-                &events::Extra {
-                    actor: Some(&actor),
-                    ..events::Extra::default()
-                },
-            )?;
+            let event_id = journal(q, Change::Revoked, &key, now, &actor, &details)?;
             Ok(Revoked {
                 key,
                 already: false,
@@ -587,21 +500,8 @@ impl Keyctl {
                     json!(rfc3339(now))
                 },
             });
-            audit::append(
-                q,
-                &Event::about(&old, now, &actor, action::KEY_ROTATED, &details),
-            )?;
-            let event_id = events::record(
-                q,
-                EventKind::Rotated,
-                &old,
-                now,
-                &events::Extra {
-                    actor: Some(&actor),
-                    changes: None,
-                    new_key: Some(&new),
-                },
-            )?;
+            let change = Change::Rotated { new: &new };
+            let event_id = journal(q, change, &old, now, &actor, &details)?;
             Ok(Rotated {
                 old,
                 new,
@@ -626,11 +526,74 @@ impl Keyctl {
     }
 }
 
+/// A change an operator makes to a key, with what its event carries beyond
+/// the key.
+#[derive(Debug, Clone, Copy)]
+enum Change<'a> {
+    Created,
+    /// `diff`: each changed field with `from` and `to`.
+    Updated {
+        diff: &'a Value,
+    },
+    Revoked,
+    /// `new`: the key that replaces the rotated one.
+    Rotated {
+        new: &'a Key,
+    },
+}
+
+impl Change<'_> {
+    fn action(self) -> &'static str {
+        match self {
+            Change::Created => action::KEY_CREATED,
+            Change::Updated { .. } => action::KEY_UPDATED,
+            Change::Revoked => action::KEY_REVOKED,
+            Change::Rotated { .. } => action::KEY_ROTATED,
+        }
+    }
+
+    fn event(self) -> EventKind {
+        match self {
+            Change::Created => EventKind::Created,
+            Change::Updated { .. } => EventKind::Updated,
+            Change::Revoked => EventKind::Revoked,
+            Change::Rotated { .. } => EventKind::Rotated,
+        }
+    }
+}
+
+/// Journals a change to `key` in the caller's transaction, after the change
+/// itself is written: its audit entry (with `details`), then its outbox
+/// event. Returns the event's id. Every lifecycle operation goes through
+/// here, so none can leave one record of a change without the other.
+fn journal(
+    q: &mut dyn Queries,
+    change: Change<'_>,
+    key: &Key,
+    now: Timestamp,
+    actor: &str,
+    details: &Value,
+) -> Result<String> {
+    audit::append(q, &Event::about(key, now, actor, change.action(), details))?;
+    let extra = events::Extra {
+        actor: Some(actor),
+        changes: match change {
+            Change::Updated { diff } => Some(diff),
+            _ => None,
+        },
+        new_key: match change {
+            Change::Rotated { new } => Some(new),
+            _ => None,
+        },
+    };
+    events::record(q, change.event(), key, now, &extra)
+}
+
 /// Refuses when the plan's key count leaves no room for one more key;
 /// `leaving` keys stop counting in the same transaction.
 fn check_plan_room(
     q: &mut dyn Queries,
-    plan: Option<&crate::limits::Plan>,
+    plan: Option<&Plan>,
     now: Timestamp,
     leaving: u64,
 ) -> Result<()> {
@@ -679,47 +642,6 @@ fn created_details(key: &Key) -> Value {
         "quota": key.quota.map(|q| q.to_string()),
         "rotated_from": key.rotated_from,
     })
-}
-
-/// Resolves `query` to one key inside a transaction.
-pub(crate) fn resolve_in(q: &mut dyn Queries, query: &str, now: Timestamp) -> Result<Key> {
-    if Secret::looks_like_secret(query) {
-        return Err(Error::invalid_with_hint(
-            "that argument is a full secret, which must never be passed on a command line",
-            "name the key by its id or displayed prefix; consider rotating a secret that was exposed",
-        ));
-    }
-    if looks_like_key_id(query)
-        && let Some(key) = q.key_by_id(query)?
-    {
-        return Ok(key);
-    }
-    let by_prefix = q.keys_by_prefix(query)?;
-    if !by_prefix.is_empty() {
-        return one_of(by_prefix, query, now);
-    }
-    let by_name = q.keys_by_name(query)?;
-    let live: Vec<Key> = by_name
-        .iter()
-        .filter(|k| k.revoked_at.is_none())
-        .cloned()
-        .collect();
-    if live.is_empty() {
-        one_of(by_name, query, now)
-    } else {
-        one_of(live, query, now)
-    }
-}
-
-fn one_of(mut keys: Vec<Key>, query: &str, now: Timestamp) -> Result<Key> {
-    match keys.len() {
-        0 => Err(Error::KeyNotFound(text::escape(query).into_owned())),
-        1 => Ok(keys.remove(0)),
-        _ => Err(Error::Ambiguous {
-            query: text::escape(query).into_owned(),
-            candidates: keys.iter().map(|k| k.summary_line(now)).collect(),
-        }),
-    }
 }
 
 /// The keys linked to `key` by rotation, oldest first.
