@@ -5,8 +5,10 @@
 //! `user_version`, looks the hash up by its unique index and prints one line.
 //! With `--record` it also runs one `BEGIN IMMEDIATE` transaction that
 //! updates `last_used_at`, inserts one request row and upserts one daily
-//! rollup row (WAL, `synchronous=NORMAL`). Like keyctl, it does not
-//! checkpoint when it closes.
+//! rollup row (WAL, `synchronous=NORMAL`). It does not checkpoint when it
+//! closes, unless `--sqlite-defaults` asks for SQLite's own behaviour: the
+//! last connection to close checkpoints the `-wal` and deletes it, which is
+//! what a plain SQLite program does and the floor of the steady-state loops.
 
 use std::io::BufRead;
 
@@ -15,8 +17,12 @@ use sha2::{Digest, Sha256};
 
 fn main() {
     let mut args = std::env::args().skip(1);
-    let path = args.next().expect("usage: floor_verify DB [--record]");
-    let record = args.next().as_deref() == Some("--record");
+    let path = args
+        .next()
+        .expect("usage: floor_verify DB [--record] [--sqlite-defaults]");
+    let flags: Vec<String> = args.collect();
+    let record = flags.iter().any(|f| f == "--record");
+    let defaults = flags.iter().any(|f| f == "--sqlite-defaults");
     let mut line = String::new();
     std::io::stdin().lock().read_line(&mut line).expect("stdin");
     let hash: [u8; 32] = Sha256::digest(line.trim_end().as_bytes()).into();
@@ -25,8 +31,10 @@ fn main() {
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
     .expect("open");
-    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)
-        .expect("config");
+    if !defaults {
+        conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)
+            .expect("config");
+    }
     let version: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .expect("version");

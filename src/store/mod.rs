@@ -207,10 +207,10 @@ impl Store {
 
     /// Ends the store in a process that is about to exit: a SQLite
     /// connection is left for the operating system to close (closing frees
-    /// the schema and the cached statements and writes nothing, since no
-    /// connection checkpoints on close); a PostgreSQL connection is closed
-    /// as usual, so that the server does not log a lost client. Dropping
-    /// the store instead is always correct.
+    /// the schema and the cached statements), unless its -wal has grown long
+    /// enough to be checkpointed as it closes; a PostgreSQL connection is
+    /// closed as usual, so that the server does not log a lost client.
+    /// Dropping the store instead is always correct.
     pub fn end_at_exit(self) {
         self.backend.end_at_exit();
     }

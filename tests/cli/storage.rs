@@ -236,3 +236,62 @@ fn a_nul_in_request_text_is_stored_the_same_on_every_backend() {
     let run = s.run(&["update", &id, "--description", "a\u{1}b"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
 }
+
+#[test]
+fn a_process_alone_with_a_long_wal_checkpoints_it_as_it_exits() {
+    if sqlite_only("looks at the -wal file") {
+        return;
+    }
+    let s = Sandbox::new();
+    let (id, _) = s.create("k", &[]);
+    let wal = std::path::PathBuf::from(format!("{}-wal", s.db().display()));
+    let wal_len = || std::fs::metadata(&wal).map_or(0, |m| m.len());
+    // A short write leaves its frames for a later exit to checkpoint with
+    // others: a checkpoint on every exit would cost every writer fsyncs.
+    s.create("short", &[]);
+    assert!(wal_len() > 0, "a create checkpointed on exit");
+
+    let lines: String = (0..2000)
+        .map(|i| {
+            format!(
+                "{{\"key\":\"{id}\",\"ts\":{},\"status\":200,\"path\":\"/v1/x/{i}\"}}\n",
+                1_795_000_000 + i
+            )
+        })
+        .collect();
+    // Another connection has the file open: the process is not alone and
+    // leaves the -wal, long as it is (and the other connection, when it
+    // closes, does not checkpoint either).
+    let other = crate::support::open_db(&s.db());
+    other
+        .set_db_config(
+            rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE,
+            true,
+        )
+        .unwrap();
+    other
+        .query_row("SELECT count(*) FROM keys", [], |_| Ok(()))
+        .unwrap();
+    let run = s.run_with_stdin(&["ingest", "-"], Some(&lines));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        wal_len() > 128 << 10,
+        "the -wal was cut back while another connection had the file open ({} bytes)",
+        wal_len()
+    );
+    drop(other);
+
+    // Alone, even a command that only reads checkpoints it: the -wal is
+    // gone and the database file by itself holds every request.
+    s.ok(&["list"]);
+    assert!(
+        !wal.exists(),
+        "the -wal is still there ({} bytes)",
+        wal_len()
+    );
+    let file = crate::support::open_db(&s.db());
+    let stored: i64 = file
+        .query_row("SELECT count(*) FROM requests", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(stored, 2000);
+}
