@@ -155,3 +155,64 @@ pub fn config(data: &[u8]) {
         assert!(e.to_string().starts_with("/fuzz/config.toml: "), "{e}");
     }
 }
+
+/// The request path normaliser (SPEC §3): a path it accepts names, to a
+/// server that decodes every escape and then resolves dot segments, the
+/// same resource as the normalised path does; the normalised path holds no
+/// `..` and normalises to itself.
+pub fn request_path(data: &[u8]) {
+    let raw = text(data);
+    let Ok(normal) = keyctl::request_path::normalize(&raw) else {
+        return;
+    };
+    assert!(!normal.contains(".."), "{raw:?} -> {normal:?}");
+    assert_eq!(
+        keyctl::request_path::normalize(&normal).as_deref(),
+        Ok(normal.as_str()),
+        "normalising {raw:?} twice changes it"
+    );
+    let resource = |path: &str| Catalog::scope_for_request("GET", &server_view(path));
+    assert_eq!(
+        resource(&raw),
+        resource(&normal),
+        "{raw:?} normalises to {normal:?}, which a server reads as another resource"
+    );
+}
+
+/// What a lenient server acts on: every escape decoded, then dot segments
+/// resolved segment by segment. Written apart from the normaliser, on
+/// purpose, so that the two can disagree.
+fn server_view(path: &str) -> String {
+    let path = path.split(['?', '#']).next().unwrap_or_default();
+    let bytes = path.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let escape = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], escape) {
+            (b'%', Some(b)) => {
+                decoded.push(b);
+                i += 3;
+            }
+            (b, _) => {
+                decoded.push(b);
+                i += 1;
+            }
+        }
+    }
+    let decoded = String::from_utf8_lossy(&decoded);
+    let mut stack: Vec<&str> = Vec::new();
+    for segment in decoded.split('/') {
+        match segment {
+            "." => {}
+            ".." => {
+                stack.pop();
+            }
+            s => stack.push(s),
+        }
+    }
+    stack.join("/")
+}

@@ -70,6 +70,7 @@ pub mod key;
 pub mod keyctl;
 pub mod limits;
 pub mod migrate;
+pub mod request_path;
 pub mod role;
 pub mod scope;
 pub mod secret;

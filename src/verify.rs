@@ -120,27 +120,96 @@ pub struct VerifyRequest {
 }
 
 impl VerifyRequest {
-    /// The scopes this request requires. An unknown method is an error; a
-    /// path that names no resource requires full access.
-    pub fn required_scopes(&self) -> Result<Vec<Scope>> {
+    /// A recorded verification of an HTTP request: the required scope is
+    /// derived from its method and path (SPEC §3).
+    #[must_use]
+    pub fn http(method: impl Into<String>, path: impl Into<String>) -> VerifyRequest {
+        VerifyRequest {
+            method: Some(method.into()),
+            path: Some(path.into()),
+            record: true,
+            ..VerifyRequest::default()
+        }
+    }
+
+    /// The scopes this request requires: the given ones, else the one its
+    /// method and path imply (a path that names no resource requires full
+    /// access), else none. A method without a path, a path without a method,
+    /// a path that stays ambiguous, or (when the scope is derived) a method
+    /// that maps to no level cannot be judged: nothing is ever silently left
+    /// unchecked.
+    pub fn required_scopes(&self) -> std::result::Result<Vec<Scope>, Unjudgeable> {
+        let (method, path) = match (&self.method, &self.path) {
+            (None, None) => return Ok(self.scopes.clone()),
+            (Some(_), None) => return Err(Unjudgeable::MethodWithoutPath),
+            (None, Some(_)) => return Err(Unjudgeable::PathWithoutMethod),
+            (Some(m), Some(p)) => (m, p),
+        };
+        let path = crate::request_path::normalize(path)
+            .map_err(|why| Unjudgeable::Path(crate::text::escape(path).into_owned(), why))?;
         if !self.scopes.is_empty() {
             return Ok(self.scopes.clone());
         }
-        let (Some(method), Some(path)) = (&self.method, &self.path) else {
-            return Ok(Vec::new());
-        };
         if crate::scope::Level::for_method(method).is_none() {
-            return Err(Error::invalid_with_hint(
-                format!(
-                    "method '{}' does not map to a scope level",
-                    crate::text::escape(method)
-                ),
-                "GET, HEAD, OPTIONS read; POST, PUT, PATCH write; DELETE admin; or pass --scope",
+            return Err(Unjudgeable::UnknownMethod(
+                crate::text::escape(method).into_owned(),
             ));
         }
         Ok(vec![
-            Catalog::scope_for_request(method, path).unwrap_or(Scope::All),
+            Catalog::scope_for_request(method, &path).unwrap_or(Scope::All),
         ])
+    }
+}
+
+/// Why the method and path of a request cannot be judged. The texts are
+/// escaped for a terminal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unjudgeable {
+    MethodWithoutPath,
+    PathWithoutMethod,
+    UnknownMethod(String),
+    Path(String, crate::request_path::PathRefusal),
+}
+
+impl fmt::Display for Unjudgeable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Unjudgeable::MethodWithoutPath => {
+                f.write_str("a method without a path derives no scope")
+            }
+            Unjudgeable::PathWithoutMethod => {
+                f.write_str("a path without a method derives no scope")
+            }
+            Unjudgeable::UnknownMethod(m) => {
+                write!(f, "method '{m}' does not map to a scope level")
+            }
+            Unjudgeable::Path(p, why) => write!(f, "path '{p}' cannot be judged: {why}"),
+        }
+    }
+}
+
+impl Unjudgeable {
+    /// What a caller can do about it.
+    #[must_use]
+    pub fn hint(&self) -> &'static str {
+        match self {
+            Unjudgeable::MethodWithoutPath | Unjudgeable::PathWithoutMethod => {
+                "give both the method and the path, or neither"
+            }
+            Unjudgeable::UnknownMethod(_) => {
+                "GET, HEAD, OPTIONS read; POST, PUT, PATCH write; DELETE admin; or name the scope"
+            }
+            Unjudgeable::Path(..) => {
+                "send the path the API server acts on, without '..', encoded slashes, \\ or ';'"
+            }
+        }
+    }
+}
+
+impl From<Unjudgeable> for Error {
+    fn from(e: Unjudgeable) -> Error {
+        let hint = e.hint().to_owned();
+        Error::usage(e.to_string(), Some(hint))
     }
 }
 
@@ -575,18 +644,62 @@ mod tests {
         let mut r = VerifyRequest::default();
         assert!(r.required_scopes().unwrap().is_empty());
         r.method = Some("DELETE".into());
-        assert!(
-            r.required_scopes().unwrap().is_empty(),
-            "method alone derives nothing"
+        assert_eq!(
+            r.required_scopes(),
+            Err(Unjudgeable::MethodWithoutPath),
+            "a method alone is never a request that requires nothing"
         );
         r.path = Some("/v1/invoices/42".into());
         assert_eq!(r.required_scopes().unwrap(), [on("invoices", Level::Admin)]);
         r.path = Some("/".into());
         assert_eq!(r.required_scopes().unwrap(), [Scope::All]);
         r.method = Some("BREW".into());
-        assert!(r.required_scopes().is_err());
+        assert!(matches!(
+            r.required_scopes(),
+            Err(Unjudgeable::UnknownMethod(_))
+        ));
         r.scopes = vec![on("payouts", Level::Read)];
         assert_eq!(r.required_scopes().unwrap(), [on("payouts", Level::Read)]);
+        r.method = None;
+        assert_eq!(r.required_scopes(), Err(Unjudgeable::PathWithoutMethod));
+    }
+
+    #[test]
+    fn a_derived_scope_follows_the_path_the_server_acts_on() {
+        let derived = |path: &str| VerifyRequest::http("GET", path).required_scopes();
+        for path in [
+            "/v1/invoices/../payouts/1",
+            "/v1/invoices/%2e%2e/payouts/1",
+            "/v1/invoices/%2E%2e/payouts/1",
+            "/invoices/../payouts/1",
+            "/v1/invoices/./../payouts",
+        ] {
+            assert_eq!(
+                derived(path).unwrap(),
+                [on("payouts", Level::Read)],
+                "{path}"
+            );
+        }
+        for path in [
+            "/v1/invoices/..;/payouts/1",
+            "/v1/invoices/%2f..%2fpayouts",
+            "/v1/invoices\\..\\payouts",
+            "/v1/invoices/%5c../payouts",
+            "/v1/invoices%00/x",
+        ] {
+            assert!(
+                matches!(derived(path), Err(Unjudgeable::Path(..))),
+                "{path}"
+            );
+        }
+        assert_eq!(
+            derived("/v1/invoices/42?next=/v1/payouts").unwrap(),
+            [on("invoices", Level::Read)]
+        );
+        // A named scope does not make an ambiguous path acceptable.
+        let mut r = VerifyRequest::http("GET", "/v1/invoices/..;/payouts");
+        r.scopes = vec![on("invoices", Level::Read)];
+        assert!(r.required_scopes().is_err());
     }
 
     #[test]

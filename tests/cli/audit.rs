@@ -614,7 +614,14 @@ fn an_outside_script_can_verify_the_chain() {
     verify_key(
         &s,
         &secret,
-        &["--scope", "payouts:read", "--path", "/v1/payouts/ü"],
+        &[
+            "--scope",
+            "payouts:read",
+            "--method",
+            "GET",
+            "--path",
+            "/v1/payouts/ü",
+        ],
     );
     verify_key(&s, "sk_live_bad", &[]);
     s.ok(&["revoke", &id, "--yes", "--reason", "tab\there"]);

@@ -129,7 +129,10 @@ fn secrets_are_refused_or_stripped_wherever_text_is_stored() {
         format!("{{\"key\":\"{id}\",\"ts\":1795000000,\"status\":200,\"path\":\"{path}\"}}\n");
     assert_eq!(s.run_with_stdin(&["ingest"], Some(&log)).code, 0);
     s.set("KEYCTL_NOW", "2026-11-24T12:00:00Z");
-    let run = s.run_with_stdin(&["verify", "--path", &path], Some("sk_live_short"));
+    let run = s.run_with_stdin(
+        &["verify", "--method", "GET", "--path", &path],
+        Some("sk_live_short"),
+    );
     assert_eq!(run.code, 3);
     let trail = s.ok(&["audit", "--format", "json", "--limit", "100"]);
     assert!(

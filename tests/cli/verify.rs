@@ -226,12 +226,13 @@ fn input_handling() {
         "{}",
         run.stderr
     );
-    // Bad flags are errors, not outcomes.
+    // Bad flags are usage errors, not outcomes.
     let run = s.run_with_stdin(
         &["verify", "--method", "BREW", "--path", "/v1/invoices"],
         Some(&key),
     );
-    assert_eq!(run.code, 1);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("method 'BREW'"), "{}", run.stderr);
     let run = s.run_with_stdin(&["verify", "--scope", "invoice:read"], Some(&key));
     assert_eq!(run.code, 1);
     assert!(
@@ -327,4 +328,73 @@ fn a_plan_rate_limit_holds_even_over_a_looser_key_limit() {
     assert_eq!(s.code(&key, &[]), "VALID");
     assert_eq!(s.code(&key, &[]), "VALID");
     assert_eq!(s.code(&key, &[]), "RATE_LIMITED");
+}
+
+#[test]
+fn a_dot_segment_cannot_walk_past_a_derived_scope() {
+    let mut s = Sandbox::new();
+    let (_, key) = s.create("Reader", &["--scope", "invoices:read"]);
+    // Each of these names payouts to a server that resolves the path.
+    for path in [
+        "/v1/invoices/../payouts/1",
+        "/v1/invoices/%2e%2e/payouts/1",
+        "/v1/invoices/.%2E/payouts/1",
+        "/invoices/../payouts/1",
+        "/v1/invoices/./../payouts/1?x=/v1/invoices",
+    ] {
+        assert_eq!(
+            s.code(&key, &["--method", "GET", "--path", path]),
+            "INSUFFICIENT_SCOPE",
+            "{path}"
+        );
+    }
+    // What a server may read in more than one way is refused, recorded or not.
+    for path in [
+        "/v1/invoices/..;/payouts/1",
+        "/v1/invoices/a..b",
+        "/v1/invoices%2f..%2fpayouts",
+        "/v1/invoices%5C..%5Cpayouts",
+        "/v1/invoices\\..\\payouts",
+        "/v1/invoices;x/1",
+        "/v1/invoices/%00",
+    ] {
+        for record in [true, false] {
+            let mut args = vec!["verify", "--method", "GET", "--path", path];
+            if !record {
+                args.push("--no-record");
+            }
+            let run = s.run_with_stdin(&args, Some(&format!("{key}\n")));
+            assert_eq!(run.code, 2, "{path}: {}", run.stderr);
+            assert!(run.stderr.contains("cannot be judged"), "{}", run.stderr);
+            assert!(run.stdout.is_empty(), "{}", run.stdout);
+        }
+    }
+    // Nothing of the refused requests was recorded.
+    let trail = s.ok(&["audit", "--format", "json"]);
+    assert!(!trail.contains("a..b"), "{trail}");
+    // The resource the server acts on is the one required.
+    assert_eq!(
+        s.code(
+            &key,
+            &["--method", "GET", "--path", "/v1/payouts/../invoices/7"]
+        ),
+        "VALID"
+    );
+}
+
+#[test]
+fn a_method_or_a_path_alone_is_a_usage_error() {
+    let mut s = Sandbox::new();
+    let (_, key) = s.create("Reader", &["--scope", "invoices:read"]);
+    for args in [
+        &["verify", "--path", "/v1/payouts/1"][..],
+        &["verify", "--method", "DELETE"],
+        &["verify", "--method", "GET", "--scope", "invoices:read"],
+        &["verify", "--no-record", "--path", "/v1/payouts/1"],
+    ] {
+        let run = s.run_with_stdin(args, Some(&format!("{key}\n")));
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        assert!(run.stdout.is_empty(), "{}", run.stdout);
+    }
+    assert_eq!(s.code(&key, &["--scope", "invoices:read"]), "VALID");
 }

@@ -39,10 +39,10 @@ pub struct VerifyArgs {
     #[arg(long, value_enum, value_name = "ENV")]
     pub env: Option<EnvArg>,
     /// The request's HTTP method (recorded; with --path, derives the scope)
-    #[arg(long, value_name = "METHOD")]
+    #[arg(long, value_name = "METHOD", requires = "path")]
     pub method: Option<String>,
     /// The request's path (recorded; with --method, derives the scope)
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", requires = "method")]
     pub path: Option<String>,
     /// The client's IP address (recorded)
     #[arg(long, value_name = "IP")]
@@ -106,7 +106,9 @@ pub fn run(ctx: &mut Ctx, args: &VerifyArgs) -> anyhow::Result<ExitCode> {
         user_agent: args.user_agent.clone(),
         record: !args.no_record,
     };
-    request.required_scopes()?;
+    request
+        .required_scopes()
+        .map_err(crate::error::Error::from)?;
     let presented = read_presented()?;
     let access = if args.no_record {
         Access::Read

@@ -14,12 +14,13 @@ mod checks;
 /// A fuzz target's checks.
 type Check = fn(&[u8]);
 
-const TARGETS: [(&str, Check); 5] = [
+const TARGETS: [(&str, Check); 6] = [
     ("secret", checks::secret),
     ("scope", checks::scope),
     ("time", checks::time),
     ("ingest_line", checks::ingest_line),
     ("config", checks::config),
+    ("request_path", checks::request_path),
 ];
 
 #[test]
@@ -60,6 +61,8 @@ fn seeds() -> Vec<(usize, Vec<u8>)> {
         (2, b"2000/15min".to_vec()),
         (2, b"100/month".to_vec()),
         (3, br#"{"key":"key_0000000001","ts":"2026-11-23T10:00:00Z","method":"get","path":"/v1/invoices","status":200,"duration_ms":12.4,"ip":"10.0.0.1","user_agent":"curl/8"}"#.to_vec()),
+        (5, b"/v1/invoices/../payouts/%2e%2E/42?x=1".to_vec()),
+        (5, b"/v2/payment-links/.%2e/%63lients/./7#f".to_vec()),
         (4, b"key_prefix = \"acme\"\nplan = \"pro\"\n[plans.pro]\nmax_keys = 3\nrate_limit = \"5/min\"\n[roles]\nalice = \"owner\"\n".to_vec()),
     ]
 }
@@ -80,7 +83,7 @@ proptest! {
 
     #[test]
     fn near_misses_never_break_a_parser(
-        seed in 0usize..11,
+        seed in 0usize..13,
         edits in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>(), 0u8..3), 1..6),
     ) {
         let (target, mut data) = seeds()[seed].clone();

@@ -150,7 +150,24 @@ fn no_raw_control_byte_reaches_the_terminal() {
             HOSTILE,
         ],
     ] {
-        check(&args, Some(&format!("{secret}\n")), &[0, 4]);
+        // A path with control characters cannot be judged: refused, and the
+        // refusal's message is escaped like everything else.
+        check(&args, Some(&format!("{secret}\n")), &[2]);
+    }
+    for method in ["GET", "DELETE"] {
+        check(
+            &[
+                "verify",
+                "--path",
+                "/v1/invoices/1",
+                "--method",
+                method,
+                "--user-agent",
+                HOSTILE,
+            ],
+            Some(&format!("{secret}\n")),
+            &[0, 4],
+        );
     }
     check(
         &["verify", "--user-agent", HOSTILE],
