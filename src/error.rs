@@ -71,6 +71,11 @@ pub enum Error {
     /// Writing the command's output failed (a closed pipe is not reported).
     #[error("cannot write output: {0}")]
     Output(#[source] std::io::Error),
+    /// The new secret of `create` or `rotate` could not be handed over, so
+    /// the change was rolled back. Not a `source`: unlike other output, a
+    /// closed pipe here is a failure, never a quiet success.
+    #[error("the new secret could not be written ({0}); nothing was changed")]
+    SecretNotDelivered(std::io::Error),
     /// The operating system's random source failed.
     #[error("the operating system's random source failed: {0}")]
     Random(String),
@@ -153,6 +158,7 @@ impl Error {
             | Error::Storage(_)
             | Error::Io { .. }
             | Error::Output(_)
+            | Error::SecretNotDelivered(_)
             | Error::Random(_)
             | Error::Declined(_)
             | Error::Delivery(_) => ExitCode::Failure,
@@ -244,6 +250,10 @@ mod tests {
             ),
             (Error::Storage("x".into()), ExitCode::Failure),
             (Error::Declined("x".into()), ExitCode::Failure),
+            (
+                Error::SecretNotDelivered(std::io::ErrorKind::BrokenPipe.into()),
+                ExitCode::Failure,
+            ),
             (Error::Delivery("x".into()), ExitCode::Failure),
             (Error::Interrupted, ExitCode::Interrupted),
         ];

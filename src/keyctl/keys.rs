@@ -148,6 +148,18 @@ pub struct ListFilter {
 impl Keyctl {
     /// Makes a key and returns it with its secret.
     pub fn create(&mut self, new: NewKey) -> Result<Created> {
+        self.create_and_hand_over(new, |_| Ok(()))
+    }
+
+    /// Makes a key and hands it with its secret to `hand_over` before the
+    /// transaction commits, so that a secret nobody received never leaves a
+    /// key behind: if `hand_over` fails (a closed pipe, a full disk), nothing
+    /// is committed and the error is [`Error::SecretNotDelivered`].
+    pub fn create_and_hand_over(
+        &mut self,
+        new: NewKey,
+        hand_over: impl FnOnce(&Created) -> std::io::Result<()>,
+    ) -> Result<Created> {
         self.authorize("create", Role::Admin)?;
         let now = self.now();
         let name = fields::validate_name(&new.name)?;
@@ -176,7 +188,7 @@ impl Keyctl {
         // A new key is written with synchronous=NORMAL: a power failure
         // could lose it (it then fails closed: the secret just shown does not
         // verify). Revocations, rotations and updates are fsynced.
-        let key = self.store.write(Durability::Normal, |q| {
+        self.store.write(Durability::Normal, |q| {
             check_plan_room(q, plan.as_ref(), now, 0)?;
             let key = Key {
                 id: unused_key_id(q)?,
@@ -201,13 +213,13 @@ impl Keyctl {
             q.insert_key(&key, &secret.hash())?;
             let details = created_details(&key);
             let event_id = journal(q, Change::Created, &key, now, &actor, &details)?;
-            Ok((key, event_id))
-        })?;
-        let (key, event_id) = key;
-        Ok(Created {
-            key,
-            secret,
-            event_id,
+            let created = Created {
+                key,
+                secret,
+                event_id,
+            };
+            hand_over(&created).map_err(Error::SecretNotDelivered)?;
+            Ok(created)
         })
     }
 
@@ -422,6 +434,19 @@ impl Keyctl {
     /// transaction. The old key is revoked now, or
     /// with a grace period stays valid until then and expires.
     pub fn rotate(&mut self, query: &str, grace: Option<TimeDelta>) -> Result<Rotated> {
+        self.rotate_and_hand_over(query, grace, |_| Ok(()))
+    }
+
+    /// [`Keyctl::rotate`], handing the result with the new secret to
+    /// `hand_over` before the transaction commits: if `hand_over` fails, the old
+    /// key stays as it was, no new key is made, and the error is
+    /// [`Error::SecretNotDelivered`].
+    pub fn rotate_and_hand_over(
+        &mut self,
+        query: &str,
+        grace: Option<TimeDelta>,
+        hand_over: impl FnOnce(&Rotated) -> std::io::Result<()>,
+    ) -> Result<Rotated> {
         self.authorize("rotate", Role::Owner)?;
         let now = self.now();
         let actor = self.actor.clone();
@@ -502,12 +527,14 @@ impl Keyctl {
             });
             let change = Change::Rotated { new: &new };
             let event_id = journal(q, change, &old, now, &actor, &details)?;
-            Ok(Rotated {
+            let rotated = Rotated {
                 old,
                 new,
                 secret,
                 event_id,
-            })
+            };
+            hand_over(&rotated).map_err(Error::SecretNotDelivered)?;
+            Ok(rotated)
         })
     }
 

@@ -23,6 +23,7 @@ mod reliability;
 mod revoke;
 mod rotate;
 mod scopes;
+mod secret_output;
 mod show;
 mod storage;
 mod update;

@@ -1,5 +1,7 @@
 //! `keyctl create`: make a key and print its secret once.
 
+use std::io;
+
 use clap::Args;
 use serde::Serialize;
 
@@ -136,8 +138,9 @@ pub fn run(ctx: &mut Ctx, mut args: CreateArgs) -> anyhow::Result<ExitCode> {
         Some(kc) => kc,
         None => ctx.open(Access::Write)?,
     };
-    let created = kc.create(new)?;
-    print_created(ctx, &created, now)?;
+    // The secret is printed inside the transaction: if it cannot be
+    // written, the key is not committed.
+    let created = kc.create_and_hand_over(new, |created| print_created(ctx, created, now))?;
     deliver_after_commit(
         ctx,
         &mut kc,
@@ -147,11 +150,12 @@ pub fn run(ctx: &mut Ctx, mut args: CreateArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::Success)
 }
 
-fn print_created(ctx: &mut Ctx, created: &Created, now: Timestamp) -> anyhow::Result<()> {
+/// Prints the new key and its secret, and flushes them out.
+fn print_created(ctx: &mut Ctx, created: &Created, now: Timestamp) -> io::Result<()> {
     let (key, secret) = (&created.key, &created.secret);
     if ctx.global.quiet {
         ctx.out.line(secret.expose())?;
-        return Ok(());
+        return ctx.out.flush();
     }
     match ctx.out.format {
         Format::Json => ctx.out.json(&CreatedJson {
@@ -182,7 +186,7 @@ fn print_created(ctx: &mut Ctx, created: &Created, now: Timestamp) -> anyhow::Re
             ctx.note(SHOWN_ONCE);
         }
     }
-    Ok(())
+    ctx.out.flush()
 }
 
 /// Asks for what the command line left out: name, environment, scopes, expiry.
