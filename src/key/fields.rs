@@ -67,8 +67,10 @@ pub fn validate_description(raw: &str) -> Result<Option<String>> {
     Ok(Some(text.to_owned()))
 }
 
-/// Validates a metadata key: 1–64 of `[A-Za-z0-9_.-]`.
+/// Validates a metadata key: 1–64 of `[A-Za-z0-9_.-]`, and not a secret
+/// (a secret's characters are all allowed).
 pub fn validate_meta_key(key: &str) -> Result<()> {
+    refuse_secret("a metadata key", key)?;
     let ok = !key.is_empty()
         && key.len() <= META_KEY_MAX
         && key
@@ -130,6 +132,8 @@ mod tests {
         assert!(validate_name(secret.expose()).is_err());
         assert!(validate_description(&format!("see {}", secret.expose())).is_err());
         assert!(parse_meta(&format!("k={}", secret.expose())).is_err());
+        assert!(parse_meta(&format!("{}=note", secret.expose())).is_err());
+        assert!(validate_meta_key(secret.expose()).is_err());
         assert!(validate_name(lookalike).is_ok());
         let live = Secret::generate(&KeyPrefix::default(), Environment::Live).unwrap();
         assert!(validate_name(&format!("x{}", live.expose())).is_err());

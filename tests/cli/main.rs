@@ -26,6 +26,7 @@ mod scopes;
 mod secret_output;
 mod show;
 mod storage;
+mod stored_text;
 mod update;
 mod usage;
 mod verify;
