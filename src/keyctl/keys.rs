@@ -302,6 +302,7 @@ impl Keyctl {
         for k in &changes.unset_metadata {
             fields::validate_meta_key(k)?;
         }
+        let plan = self.config.plan.clone();
         self.store.write(Durability::Full, |q| {
             let before = resolve_in(q, query, now)?;
             if before.revoked_at.is_some() {
@@ -379,6 +380,12 @@ impl Keyctl {
             fields::check_meta_count(&metadata)?;
             note("metadata", json!(key.metadata), json!(metadata));
             key.metadata = metadata;
+            // A key made active again (a later expiry on an expired key)
+            // needs room in the plan, checked under the write lock as
+            // `create` checks it.
+            if before.status(now) != Status::Active && key.status(now) == Status::Active {
+                check_plan_room(q, plan.as_ref(), now, 0)?;
+            }
 
             let mut event_id = None;
             if !changed.is_empty() {

@@ -18,6 +18,7 @@ mod interactive;
 mod layers;
 mod list;
 mod migrate;
+mod plans;
 mod postgres;
 mod reliability;
 mod revoke;
