@@ -174,6 +174,13 @@ impl Plan {
         })
     }
 
+    /// Whether keys may be used at all: a plan that allows no keys (`solo`)
+    /// has no API access, so even keys made before it accept nothing.
+    #[must_use]
+    pub fn has_api_access(&self) -> bool {
+        self.max_keys != Some(0)
+    }
+
     /// Applies a `[plans.<name>]` table on top of this plan.
     pub fn apply(&mut self, o: &PlanOverride) -> std::result::Result<(), String> {
         if let Some(v) = &o.max_keys {
@@ -268,6 +275,8 @@ mod tests {
         assert_eq!(trial.monthly_calls, Some(50));
         assert_eq!(trial.rate_limit.unwrap().to_string(), "60/min");
         assert_eq!(Plan::preset("solo").unwrap().max_keys, Some(0));
+        assert!(!Plan::preset("solo").unwrap().has_api_access());
+        assert!(Plan::preset("trial").unwrap().has_api_access());
         let pro = Plan::preset("pro").unwrap();
         assert_eq!((pro.max_keys, pro.monthly_calls), (Some(10), Some(10_000)));
         let ent = Plan::preset("enterprise").unwrap();

@@ -368,6 +368,9 @@ fn apply_limits(
     now: Timestamp,
     consume: bool,
 ) -> Result<(Outcome, Remaining)> {
+    if plan.is_some_and(|p| !p.has_api_access()) {
+        return Ok((Outcome::UsageExceeded, Remaining::default()));
+    }
     let checks = checks(key, plan, now);
     let mut used = [0u64; 4];
     let mut outcome = Outcome::Valid;

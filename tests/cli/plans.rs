@@ -60,3 +60,31 @@ fn racing_revivals_stay_within_the_plan() {
     assert_eq!(codes, [0, 5]);
     assert_eq!(active_keys(&s), 2);
 }
+
+#[test]
+fn a_plan_without_api_access_accepts_no_verification() {
+    let s = Sandbox::new();
+    let (_, secret) = s.create("before the plan", &[]);
+    s.config("plan = \"solo\"\n");
+    let input = format!("{secret}\n");
+    for args in [
+        &["verify"][..],
+        &["verify", "--no-record"],
+        &["verify", "--scope", "invoices:read", "--format", "json"],
+    ] {
+        let run = s.run_with_stdin(args, Some(&input));
+        assert_eq!(run.code, 5, "{args:?}: {}{}", run.stdout, run.stderr);
+        assert!(
+            run.stdout.contains("USAGE_EXCEEDED"),
+            "{args:?}: {}",
+            run.stdout
+        );
+    }
+    // A key that would fail anyway keeps its own outcome.
+    let run = s.run_with_stdin(&["verify", "--env", "test"], Some(&input));
+    assert!(run.stdout.contains("WRONG_ENVIRONMENT"), "{}", run.stdout);
+    // The same holds for a custom plan that allows no keys.
+    s.config("plan = \"closed\"\n[plans.closed]\nmax_keys = 0\n");
+    let run = s.run_with_stdin(&["verify", "-q"], Some(&input));
+    assert_eq!(run.stdout.trim_end(), "USAGE_EXCEEDED");
+}
