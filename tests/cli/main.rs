@@ -10,6 +10,7 @@ mod support;
 mod audit;
 mod concurrency;
 mod create;
+mod csv;
 mod docs;
 mod errors;
 mod events;

@@ -167,6 +167,7 @@ fn render(ctx: &mut Ctx, v: &Verification) -> anyhow::Result<()> {
                 "scopes",
                 "required_scopes",
                 "rate_limit_remaining",
+                "plan_rate_limit_remaining",
                 "quota_remaining",
                 "plan_monthly_calls_remaining",
             ])
