@@ -65,10 +65,16 @@ impl Output {
     pub fn stdout(format: Format, color: ColorChoice, quiet: bool) -> Output {
         let terminal = io::stdout().is_terminal();
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let color = use_color(color, terminal, no_color);
+        if color {
+            // The table's styling reads NO_COLOR itself and would leave
+            // bare resets behind; an explicit `--color always` wins.
+            crossterm::style::force_color_output(true);
+        }
         Output {
             out: Box::new(io::BufWriter::new(io::stdout())),
             format,
-            color: use_color(color, terminal, no_color),
+            color,
             terminal,
             quiet,
         }
