@@ -63,3 +63,50 @@ fn a_secret_is_refused_in_the_name_of_an_ingested_file() {
     assert_eq!(s.dump(), before);
     assert!(!s.dump().contains(&secret[16..]));
 }
+
+#[test]
+fn bidi_and_zero_width_characters_are_control_characters() {
+    let s = Sandbox::new();
+    for name in [
+        "bidi\u{202e}gnp.exe",
+        "zw\u{200b}sp",
+        "bom\u{feff}",
+        "iso\u{2066}x",
+    ] {
+        let run = s.run(&["create", "--name", name, "--scope", "clients:read"]);
+        assert_eq!(run.code, 1, "{name:?}: {}", run.stderr);
+        assert!(run.stderr.contains("control characters"), "{}", run.stderr);
+        assert!(
+            !run.stderr
+                .contains(['\u{202e}', '\u{200b}', '\u{feff}', '\u{2066}'])
+        );
+    }
+    let run = s.run(&["--actor", "al\u{200d}ice", "list"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    // Where they may be stored (descriptions, ingested user agents), they
+    // are printed escaped, in tables and in JSON.
+    let (id, _) = s.create("k", &["--description", "a\u{202e}b"]);
+    let log = serde_json::json!({
+        "key": id, "ts": "2026-11-22T10:00:00Z", "method": "GET",
+        "path": "/v1/invoices", "status": 200, "user_agent": "ua\u{202e}gpj.exe"
+    });
+    let file = s.home().join("gw.jsonl");
+    std::fs::write(&file, format!("{log}\n")).unwrap();
+    s.ok(&["ingest", file.to_str().unwrap()]);
+    for args in [
+        vec!["show", id.as_str()],
+        vec!["show", id.as_str(), "--format", "json"],
+        vec!["usage", id.as_str()],
+        vec!["usage", id.as_str(), "--format", "json"],
+    ] {
+        let out = s.ok(&args);
+        assert!(!out.contains('\u{202e}'), "{args:?}: {out}");
+        assert!(
+            out.contains("202e") || out.contains("202E"),
+            "{args:?}: {out}"
+        );
+    }
+    let shown: serde_json::Value =
+        serde_json::from_str(&s.ok(&["show", &id, "--format", "json"])).unwrap();
+    assert_eq!(shown["description"], "a\u{202e}b");
+}
