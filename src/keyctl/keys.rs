@@ -22,7 +22,7 @@ use crate::role::Role;
 use crate::scope::{Scope, ScopeSet};
 use crate::secret::{Environment, Secret};
 use crate::store::{Durability, KeyFilter, Queries, RequestTotals, StatusFilter};
-use crate::time::{Timestamp, human_duration, rfc3339};
+use crate::time::{Timestamp, human_duration, rfc3339, within_range};
 
 /// The longest grace period a rotation may give the old key.
 pub const MAX_GRACE: TimeDelta = TimeDelta::days(30);
@@ -168,6 +168,9 @@ impl Keyctl {
             None => None,
         };
         let scopes = self.checked_scopes(&new.scopes)?;
+        if let Some(at) = new.expires_at {
+            within_range(at, "the expiry")?;
+        }
         if let Some(at) = new.expires_at
             && at <= now
         {
@@ -287,6 +290,9 @@ impl Keyctl {
             Some(None) => Some(None),
             None => None,
         };
+        if let Some(Some(at)) = changes.expires_at {
+            within_range(at, "the expiry")?;
+        }
         if let Some(Some(at)) = changes.expires_at
             && at <= now
         {
@@ -521,6 +527,12 @@ impl Keyctl {
                     old.revoked_by = Some(actor.clone());
                     old.revoke_reason = Some(format!("rotated to {}", new.id));
                 }
+            }
+            if let Some(at) = new.expires_at {
+                within_range(at, "the new key's expiry (the old key's lifetime from now)")?;
+            }
+            if let Some(at) = old.expires_at {
+                within_range(at, "the end of the grace period")?;
             }
             q.update_key(&old)?;
             let details = json!({

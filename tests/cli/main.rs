@@ -29,6 +29,7 @@ mod secret_output;
 mod show;
 mod storage;
 mod stored_text;
+mod times;
 mod update;
 mod usage;
 mod verify;
