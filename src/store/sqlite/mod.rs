@@ -64,6 +64,16 @@ impl SqliteStore {
     /// nothing is created.
     pub fn open(path: &Path, access: Access) -> Result<SqliteStore> {
         let exists = path.exists();
+        // A device, a FIFO or a folder is refused before SQLite opens it:
+        // SQLite would put a world-readable -journal beside it.
+        if exists && !fs::metadata(path).is_ok_and(|m| m.is_file()) {
+            return Err(Error::Database {
+                path: path.to_path_buf(),
+                message: "is not a regular file (a device, a FIFO or a folder); keyctl keeps \
+                    its keys in a regular file"
+                    .to_owned(),
+            });
+        }
         if !exists && access != Access::Write {
             return SqliteStore::empty_for(path);
         }
@@ -83,6 +93,10 @@ impl SqliteStore {
         let (state, length) = store.inspect()?;
         if state == Identity::Fresh {
             store.check_fresh()?;
+            // An empty file given to keyctl becomes a keyctl database: as
+            // private as one keyctl creates, before its -wal and -shm are
+            // made (SQLite gives them the database file's mode).
+            make_private(path)?;
         }
         store.check_length(length)?;
         if state != Identity::Current {
@@ -199,6 +213,23 @@ fn create_private_file(path: &Path) -> Result<()> {
         options.mode(0o600);
     }
     options.open(path).map(drop).map_err(io)
+}
+
+/// Sets a file's mode to 0600.
+fn make_private(path: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(path, fs::Permissions::from_mode(0o600)).map_err(|source| {
+            Error::Io {
+                path: path.to_path_buf(),
+                source,
+            }
+        })?;
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
 }
 
 /// Puts the path and a plain explanation on a SQLite error.
