@@ -61,7 +61,7 @@ impl Keyctl {
         })?;
         let ids = self.store.read(|q| {
             let mut out = std::io::BufWriter::new(&mut spool);
-            let ids = usage::check_lines(q, reader, &mut out, progress)?;
+            let ids = usage::check_lines(q, reader, &mut out, progress, now)?;
             out.flush().map_err(usage::spool_error)?;
             Ok(ids)
         })?;

@@ -15,6 +15,7 @@ mod docs;
 mod errors;
 mod events;
 mod generated;
+mod ingest_checks;
 mod interactive;
 mod layers;
 mod list;
