@@ -7,6 +7,7 @@
 mod cluster;
 mod support;
 
+mod arguments;
 mod audit;
 mod concurrency;
 mod create;

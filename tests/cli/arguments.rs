@@ -1,0 +1,28 @@
+//! Arguments that could be read two ways, or that are not what they claim
+//! to be, are refused with a message that says so.
+
+use crate::support::Sandbox;
+
+#[test]
+fn a_name_cannot_pose_as_another_keys_id_or_prefix() {
+    let s = Sandbox::new();
+    let (id, secret) = s.create("target", &[]);
+    let prefix = &secret[..16];
+    let (other, _) = s.create("other", &[]);
+    for name in [id.as_str(), prefix, "key_0000000001", "sk_test_Ab3dE5gH"] {
+        let run = s.run(&["create", "--name", name, "--scope", "clients:read"]);
+        assert_eq!(run.code, 1, "{name}: {}", run.stderr);
+        assert!(
+            run.stderr
+                .contains("has the form of a key id or a displayed prefix"),
+            "{}",
+            run.stderr
+        );
+        let run = s.run(&["update", &other, "--name", name]);
+        assert_eq!(run.code, 1, "{name}: {}", run.stderr);
+    }
+    // The key named by that id is still the one found.
+    let shown: serde_json::Value =
+        serde_json::from_str(&s.ok(&["show", &id, "--format", "json"])).unwrap();
+    assert_eq!(shown["name"], "target");
+}
