@@ -308,6 +308,7 @@ impl Keyctl {
         for k in &changes.unset_metadata {
             fields::validate_meta_key(k)?;
         }
+        refuse_contradicting_metadata(changes)?;
         let plan = self.config.plan.clone();
         self.store.write(Durability::Full, |q| {
             let before = resolve_in(q, query, now)?;
@@ -664,6 +665,31 @@ fn check_plan_room(
             ),
             hint: Some("revoke a key you no longer need, or move to a larger plan".to_owned()),
         });
+    }
+    Ok(())
+}
+
+/// Refuses a metadata key set twice, or set and unset, in one change:
+/// which one wins would depend on the order of the arguments.
+fn refuse_contradicting_metadata(changes: &KeyChanges) -> Result<()> {
+    let mut set = std::collections::BTreeSet::new();
+    for (k, _) in &changes.set_metadata {
+        if !set.insert(k.as_str()) {
+            return Err(Error::usage(
+                format!("metadata key '{k}' is set twice"),
+                Some("give each metadata key once".to_owned()),
+            ));
+        }
+    }
+    if let Some(k) = changes
+        .unset_metadata
+        .iter()
+        .find(|k| set.contains(k.as_str()))
+    {
+        return Err(Error::usage(
+            format!("metadata key '{k}' is both set and unset"),
+            Some("use either --meta or --unset-meta for it".to_owned()),
+        ));
     }
     Ok(())
 }

@@ -26,3 +26,35 @@ fn a_name_cannot_pose_as_another_keys_id_or_prefix() {
         serde_json::from_str(&s.ok(&["show", &id, "--format", "json"])).unwrap();
     assert_eq!(shown["name"], "target");
 }
+
+#[test]
+fn repeated_or_contradicting_metadata_is_a_usage_error() {
+    let s = Sandbox::new();
+    let (id, _) = s.create("k", &["--meta", "k=0"]);
+    let before = s.dump();
+    for args in [
+        vec![
+            "create",
+            "--name",
+            "x",
+            "--scope",
+            "clients:read",
+            "--meta",
+            "k=1",
+            "--meta",
+            "k=2",
+        ],
+        vec!["update", id.as_str(), "--meta", "k=1", "--meta", "k=2"],
+        vec!["update", id.as_str(), "--meta", "k=3", "--unset-meta", "k"],
+        vec!["update", id.as_str(), "--unset-meta", "k", "--meta", "k=3"],
+    ] {
+        let run = s.run(&args);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("'k'") || run.stderr.contains("--meta k"),
+            "{}",
+            run.stderr
+        );
+    }
+    assert_eq!(s.dump(), before);
+}

@@ -124,7 +124,13 @@ pub fn run(ctx: &mut Ctx, mut args: CreateArgs) -> anyhow::Result<ExitCode> {
     new.quota = args.quota.as_deref().map(str::parse::<Quota>).transpose()?;
     for m in &args.meta {
         let (k, v) = parse_meta(m)?;
-        new.metadata.insert(k, v);
+        if new.metadata.insert(k.clone(), v).is_some() {
+            return Err(Error::usage(
+                format!("--meta {k} is given twice"),
+                Some("give each metadata key once".to_owned()),
+            )
+            .into());
+        }
     }
     // The library checks these too; checking here keeps a bad value from
     // creating the database.
