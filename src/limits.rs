@@ -29,7 +29,17 @@ impl FromStr for RateLimit {
             )
         };
         let (count, window) = s.trim().split_once('/').ok_or_else(bad)?;
-        let count: u32 = count.parse().map_err(|_| bad())?;
+        let count: u32 = count.parse().map_err(|e: std::num::ParseIntError| {
+            if *e.kind() == std::num::IntErrorKind::PosOverflow {
+                Error::invalid(format!(
+                    "rate limit '{}' is too large; the most is {} requests a window",
+                    escape(s),
+                    u32::MAX
+                ))
+            } else {
+                bad()
+            }
+        })?;
         let digits = window.bytes().take_while(u8::is_ascii_digit).count();
         let multiple: u32 = if digits == 0 {
             1
@@ -112,13 +122,30 @@ impl FromStr for Quota {
             )
         };
         let (count, period) = s.trim().split_once('/').ok_or_else(bad)?;
-        let count: u64 = count.parse().map_err(|_| bad())?;
         let period = match period {
             "day" | "d" => Period::Day,
             "month" | "mo" => Period::Month,
             _ => return Err(bad()),
         };
-        if count == 0 || count > i64::MAX as u64 {
+        // Counts are stored as SQL's 64-bit integer.
+        let too_large = || {
+            Error::invalid(format!(
+                "quota '{}' is too large; the most is {}",
+                escape(s),
+                i64::MAX
+            ))
+        };
+        let count: u64 = count.parse().map_err(|e: std::num::ParseIntError| {
+            if *e.kind() == std::num::IntErrorKind::PosOverflow {
+                too_large()
+            } else {
+                bad()
+            }
+        })?;
+        if count > i64::MAX as u64 {
+            return Err(too_large());
+        }
+        if count == 0 {
             return Err(Error::invalid(format!(
                 "quota '{}' must allow at least 1 request",
                 escape(s)
@@ -255,6 +282,27 @@ mod tests {
         ] {
             assert!(bad.parse::<RateLimit>().is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn oversized_limits_are_called_too_large() {
+        for q in ["9223372036854775808/day", "99999999999999999999/month"] {
+            let e = q.parse::<Quota>().unwrap_err().to_string();
+            assert!(e.contains("is too large"), "{e}");
+        }
+        assert!("9223372036854775807/day".parse::<Quota>().is_ok());
+        assert!(
+            "0/day"
+                .parse::<Quota>()
+                .unwrap_err()
+                .to_string()
+                .contains("at least 1")
+        );
+        let e = "4294967296/min"
+            .parse::<RateLimit>()
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("is too large"), "{e}");
     }
 
     #[test]
