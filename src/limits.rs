@@ -208,18 +208,24 @@ impl Plan {
         self.max_keys != Some(0)
     }
 
-    /// Applies a `[plans.<name>]` table on top of this plan.
-    pub fn apply(&mut self, o: &PlanOverride) -> std::result::Result<(), String> {
+    /// Applies a `[plans.<name>]` table on top of this plan. An error names
+    /// the field it is about, so that the config can point at its line.
+    pub fn apply(&mut self, o: &PlanOverride) -> std::result::Result<(), (&'static str, String)> {
         if let Some(v) = &o.max_keys {
-            self.max_keys = v.as_limit("max_keys")?;
+            self.max_keys = v.as_limit("max_keys").map_err(|m| ("max_keys", m))?;
         }
         if let Some(v) = &o.monthly_calls {
-            self.monthly_calls = v.as_limit("monthly_calls")?;
+            self.monthly_calls = v
+                .as_limit("monthly_calls")
+                .map_err(|m| ("monthly_calls", m))?;
         }
         if let Some(v) = &o.rate_limit {
             self.rate_limit = match v.as_str() {
                 "none" | "unlimited" => None,
-                s => Some(s.parse::<RateLimit>().map_err(|e| e.to_string())?),
+                s => Some(
+                    s.parse::<RateLimit>()
+                        .map_err(|e| ("rate_limit", e.to_string()))?,
+                ),
             };
         }
         Ok(())
