@@ -98,7 +98,15 @@ impl Output {
         let mut t = Table::new();
         t.load_style(STYLE);
         if self.terminal {
-            t.set_content_arrangement(ContentArrangement::Dynamic);
+            // A terminal that reports a width of 0 (a new pseudo-terminal,
+            // some serial consoles) has an unknown width: no wrapping then,
+            // rather than one character a column.
+            let known = crossterm::terminal::size().is_ok_and(|(w, _)| w > 0);
+            t.set_content_arrangement(if known {
+                ContentArrangement::Dynamic
+            } else {
+                ContentArrangement::Disabled
+            });
         } else {
             t.force_no_tty();
             t.set_content_arrangement(ContentArrangement::Disabled);
