@@ -274,6 +274,12 @@ fn dispatch(cli: Cli, exiting: bool) -> anyhow::Result<ExitCode> {
         out,
         exiting,
     };
+    if matches!(
+        cli.command,
+        Command::Create(_) | Command::Rotate(_) | Command::Verify(_)
+    ) {
+        hold_secrets();
+    }
     let code = match cli.command {
         Command::Create(args) => commands::create::run(&mut ctx, args),
         Command::List(args) => commands::list::run(&mut ctx, &args),
@@ -294,6 +300,18 @@ fn dispatch(cli: Cli, exiting: bool) -> anyhow::Result<ExitCode> {
     }?;
     ctx.out.flush()?;
     Ok(code)
+}
+
+/// Marks the process as holding a secret (a new one, or one presented to
+/// `verify`): on Linux it becomes non-dumpable, so that a core dump taken
+/// while it waits (on a webhook, on the database) cannot carry the secret,
+/// and other processes of the same user cannot read its memory through
+/// ptrace or `/proc/PID/mem`. Never undone: the command ends the process, or
+/// the caller of [`run`] held the secret too. Best effort: a failure leaves
+/// the process as it was.
+pub fn hold_secrets() {
+    #[cfg(target_os = "linux")]
+    let _ = rustix::process::set_dumpable_behavior(rustix::process::DumpableBehavior::NotDumpable);
 }
 
 /// Prints an error as `error: …` (and `hint: …`) and picks its exit code.
@@ -323,6 +341,14 @@ fn report(e: &anyhow::Error) -> ExitCode {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_process_holding_secrets_cannot_be_dumped() {
+        use rustix::process::{DumpableBehavior, dumpable_behavior};
+        hold_secrets();
+        assert_eq!(dumpable_behavior().unwrap(), DumpableBehavior::NotDumpable);
+    }
 
     #[test]
     fn clap_definition_is_consistent() {
