@@ -67,7 +67,7 @@ pub mod config;
 pub mod error;
 pub mod events;
 pub mod key;
-pub mod keyctl;
+mod keyctl;
 pub mod limits;
 pub mod migrate;
 pub mod request_path;
@@ -80,16 +80,18 @@ pub mod time;
 pub mod usage;
 pub mod verify;
 
+pub use audit::{AuditFilter, TrailEntry};
 pub use config::{Config, EnvVars};
-pub use error::{Error, ExitCode, Result};
+pub use error::{Error, Result};
 pub use key::{Key, Status};
 pub use keyctl::{
-    Created, KeyChanges, KeyDetails, Keyctl, ListFilter, NewKey, Revoked, Rotated, Updated,
+    Created, KeyChanges, KeyDetails, Keyctl, ListFilter, MAX_GRACE, NewKey, Opener, Revoked,
+    Rotated, Updated,
 };
 pub use limits::{Plan, Quota, RateLimit};
 pub use scope::{Catalog, Level, Scope, ScopeSet};
 pub use secret::{Environment, Secret, SecretHash};
-pub use store::Store;
+pub use store::{Access, KeyTotals, Location, Store};
 pub use time::{Clock, Timestamp};
 pub use usage::{IngestSummary, UsageReport, Window};
 pub use verify::{Outcome, Verification, VerifyRequest};

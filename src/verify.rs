@@ -16,7 +16,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::audit::{self, Event, action};
-use crate::error::{Error, ExitCode, Result};
+use crate::error::{Error, Result};
 use crate::key::{Key, Status};
 use crate::limits::{Period, Plan, RateLimit};
 use crate::scope::{Catalog, Scope};
@@ -77,17 +77,6 @@ impl Outcome {
             Outcome::InsufficientScope => 403,
             Outcome::RateLimited | Outcome::UsageExceeded => 429,
             _ => 401,
-        }
-    }
-
-    /// The process exit code (SPEC §7).
-    #[must_use]
-    pub fn exit_code(self) -> ExitCode {
-        match self.http_status() {
-            200 => ExitCode::Success,
-            403 => ExitCode::Forbidden,
-            429 => ExitCode::Limit,
-            _ => ExitCode::Unauthorized,
         }
     }
 
@@ -558,16 +547,15 @@ mod tests {
     }
 
     #[test]
-    fn outcomes_map_to_statuses_and_exit_codes() {
+    fn outcomes_map_to_statuses() {
         for o in Outcome::ALL {
-            let (status, exit) = match o {
-                Outcome::Valid => (200, 0),
-                Outcome::InsufficientScope => (403, 4),
-                Outcome::RateLimited | Outcome::UsageExceeded => (429, 5),
-                _ => (401, 3),
+            let status = match o {
+                Outcome::Valid => 200,
+                Outcome::InsufficientScope => 403,
+                Outcome::RateLimited | Outcome::UsageExceeded => 429,
+                _ => 401,
             };
             assert_eq!(o.http_status(), status, "{o}");
-            assert_eq!(o.exit_code().code(), exit, "{o}");
         }
         assert_eq!(
             serde_json::to_string(&Outcome::WrongEnvironment).unwrap(),

@@ -8,9 +8,10 @@ use comfy_table::Cell;
 use serde::Serialize;
 
 use crate::cli::Ctx;
+use crate::cli::ExitCode;
 use crate::cli::commands::events::print_attempt;
 use crate::cli::render::{Format, csv_io};
-use crate::error::{Error, ExitCode};
+use crate::error::Error;
 use crate::events::{AttemptResult, Destination, Target};
 use crate::store::Access;
 use crate::text::escape;

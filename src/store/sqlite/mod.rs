@@ -61,9 +61,12 @@ impl SqliteStore {
     /// With [`Access::Write`] a missing file is created with mode 0600 (and
     /// missing folders with 0700); with [`Access::Read`] or
     /// [`Access::Modify`] a missing file reads as an empty database and
-    /// nothing is created.
+    /// nothing is created; with [`Access::Existing`] it is an error.
     pub fn open(path: &Path, access: Access) -> Result<SqliteStore> {
         let exists = path.exists();
+        if !exists && access == Access::Existing {
+            return Err(Error::Missing(path.display().to_string()));
+        }
         if !exists && access != Access::Write {
             return SqliteStore::empty_for(path);
         }
@@ -95,7 +98,7 @@ impl SqliteStore {
     /// An empty, migrated in-memory database standing for a missing file
     /// (or a PostgreSQL database keyctl has not written to yet).
     pub(crate) fn empty_for(path: &Path) -> Result<SqliteStore> {
-        let conn = Connection::open_in_memory()?;
+        let conn = Connection::open_in_memory().map_err(fault)?;
         let mut store = SqliteStore {
             conn,
             path: path.to_path_buf(),
@@ -199,6 +202,13 @@ fn create_private_file(path: &Path) -> Result<()> {
         options.mode(0o600);
     }
     options.open(path).map(drop).map_err(io)
+}
+
+/// A SQLite error as a storage error: the driver's type stays out of the
+/// library's API.
+#[allow(clippy::needless_pass_by_value)] // the shape `map_err` passes
+pub(super) fn fault(e: rusqlite::Error) -> Error {
+    Error::Storage(e.to_string())
 }
 
 /// Puts the path and a plain explanation on a SQLite error.
