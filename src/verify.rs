@@ -150,6 +150,34 @@ impl VerifyRequest {
     }
 }
 
+/// What a request demands of a key: scopes, or a refusal when the client's
+/// method or path cannot be judged.
+pub(crate) struct Demand {
+    pub scopes: Vec<Scope>,
+    pub unjudgeable: Option<Unjudgeable>,
+}
+
+impl VerifyRequest {
+    /// The scopes this request requires, with a method or a path that cannot
+    /// be judged turned into a refusal: those come from the client, and a
+    /// client's request is refused, never the caller's error. A method
+    /// without a path (or the reverse) stays an error: the caller built the
+    /// request.
+    pub(crate) fn demand(&self) -> std::result::Result<Demand, Unjudgeable> {
+        match self.required_scopes() {
+            Ok(scopes) => Ok(Demand {
+                scopes,
+                unjudgeable: None,
+            }),
+            Err(e @ (Unjudgeable::UnknownMethod(_) | Unjudgeable::Path(..))) => Ok(Demand {
+                scopes: Vec::new(),
+                unjudgeable: Some(e),
+            }),
+            Err(e) => Err(e),
+        }
+    }
+}
+
 /// Why the method and path of a request cannot be judged. The texts are
 /// escaped for a terminal.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -238,6 +266,11 @@ pub struct Verification {
     pub remaining: Remaining,
     /// Why the secret is malformed, for `MALFORMED`.
     pub malformed: Option<MalformedReason>,
+    /// Why the request's method or path could not be judged: the key, if
+    /// otherwise valid, is then refused as `INSUFFICIENT_SCOPE` (even a
+    /// full-access one), since keyctl cannot tell what it would be used for.
+    /// A server answers such a request `400`.
+    pub unjudgeable: Option<Unjudgeable>,
 }
 
 /// The decision before limits: status, environment and scopes of a key that
@@ -401,13 +434,14 @@ fn apply_limits(
 }
 
 /// The verification of a string that is not a secret.
-pub(crate) fn malformed(reason: Option<MalformedReason>, required: Vec<Scope>) -> Verification {
+pub(crate) fn malformed(reason: Option<MalformedReason>, demand: Demand) -> Verification {
     Verification {
         outcome: Outcome::Malformed,
         key: None,
-        required,
+        required: demand.scopes,
         remaining: Remaining::default(),
         malformed: reason,
+        unjudgeable: demand.unjudgeable,
     }
 }
 
@@ -418,10 +452,14 @@ pub(crate) fn evaluate(
     hash: &SecretHash,
     now: Timestamp,
     request: &VerifyRequest,
-    required: Vec<Scope>,
+    demand: Demand,
     plan: Option<&Plan>,
     consume: bool,
 ) -> Result<Verification> {
+    let Demand {
+        scopes: required,
+        unjudgeable,
+    } = demand;
     let Some(key) = q.key_by_hash(hash)? else {
         return Ok(Verification {
             outcome: Outcome::NotFound,
@@ -429,9 +467,13 @@ pub(crate) fn evaluate(
             required,
             remaining: Remaining::default(),
             malformed: None,
+            unjudgeable,
         });
     };
     let mut outcome = decide(&key, now, request.environment, &required);
+    if outcome.is_valid() && unjudgeable.is_some() {
+        outcome = Outcome::InsufficientScope;
+    }
     let mut remaining = Remaining::default();
     if outcome.is_valid() {
         (outcome, remaining) = apply_limits(q, &key, plan, now, consume)?;
@@ -442,6 +484,7 @@ pub(crate) fn evaluate(
         required,
         remaining,
         malformed: None,
+        unjudgeable,
     })
 }
 
@@ -499,7 +542,7 @@ pub(crate) fn record(
         429 => action::VERIFY_LIMITED,
         _ => action::VERIFY_FAILED,
     };
-    let details = json!({
+    let mut details = json!({
         "code": v.outcome.code(),
         "status": status,
         "method": method,
@@ -508,6 +551,13 @@ pub(crate) fn record(
         "user_agent": user_agent,
         "required_scopes": v.required.iter().map(ToString::to_string).collect::<Vec<_>>(),
     });
+    // Only when present, so that other refusals keep their shape.
+    if let (Some(why), Some(map)) = (&v.unjudgeable, details.as_object_mut()) {
+        map.insert(
+            "unjudgeable".to_owned(),
+            strip_secrets(&why.to_string()).into_owned().into(),
+        );
+    }
     // A malformed string leaves nothing of itself; an unknown well-formed one
     // leaves its displayed prefix at most.
     let (id, prefix) = match &v.key {
