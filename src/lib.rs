@@ -62,6 +62,7 @@
 //! [`migrate`] (copying a store to another backend).
 
 pub mod audit;
+#[cfg(feature = "cli")]
 pub mod cli;
 pub mod config;
 pub mod error;

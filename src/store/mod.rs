@@ -39,8 +39,10 @@ mod keys;
 mod outbox;
 mod usage;
 
+#[cfg(feature = "postgres")]
 pub mod postgres;
 pub mod sqlite;
+mod url;
 
 pub use audit::{AuditQueries, AuditQuery, AuditRow};
 pub use copy::{CopyQueries, CopyRecord, CopyTable};
@@ -82,7 +84,7 @@ impl Location {
     pub fn display(&self) -> String {
         match self {
             Location::File(p) => p.display().to_string(),
-            Location::Postgres(url) => postgres::redact_url(url),
+            Location::Postgres(url) => url::redact_url(url),
         }
     }
 }
@@ -255,7 +257,17 @@ impl Store {
     pub fn open_location(location: &Location, access: Access) -> Result<Store> {
         let backend: Box<dyn Backend> = match location {
             Location::File(path) => Box::new(sqlite::SqliteStore::open(path, access)?),
+            #[cfg(feature = "postgres")]
             Location::Postgres(url) => postgres::PostgresStore::open(url, access)?,
+            #[cfg(not(feature = "postgres"))]
+            Location::Postgres(_) => {
+                return Err(crate::Error::Database {
+                    path: PathBuf::from(location.display()),
+                    message: "this build of keyctl has no PostgreSQL support (the `postgres` \
+                              feature)"
+                        .to_owned(),
+                });
+            }
         };
         Ok(Store { backend })
     }
@@ -317,6 +329,7 @@ mod tests {
         fn assert_send<T: Send>() {}
         assert_send::<Store>();
         assert_send::<sqlite::SqliteStore>();
+        #[cfg(feature = "postgres")]
         assert_send::<postgres::PostgresStore>();
         let dir = tempfile::tempdir().unwrap();
         let mut store = Store::open(dir.path().join("t.db"), Access::Write).unwrap();

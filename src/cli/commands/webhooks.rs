@@ -59,7 +59,7 @@ pub fn run(ctx: &mut Ctx, args: &WebhooksArgs) -> anyhow::Result<ExitCode> {
 #[must_use]
 pub fn target_summary(d: &Destination) -> String {
     match &d.target {
-        Target::Webhook { url, .. } => match url.parse::<ureq::http::Uri>() {
+        Target::Webhook { url, .. } => match url.parse::<http::Uri>() {
             Ok(uri) => {
                 let rest = uri.path_and_query().map_or("", |p| p.as_str());
                 format!(

@@ -45,8 +45,8 @@ mod schema;
 mod tls;
 mod usage;
 
+pub use super::url::redact_url;
 use connect::connect;
-pub use connect::redact_url;
 use rows::key_from_row;
 use schema::Identity;
 pub use schema::{MIGRATION_LOCK, MIGRATIONS, apply_migrations, latest_version};
