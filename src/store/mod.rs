@@ -17,7 +17,7 @@
 //! [`CopyQueries`] (`keyctl migrate`'s whole-table copies). What does not
 //! depend on the SQL dialect (column lists, how a listing splits into
 //! index-friendly parts, stored forms) lives once, beside its trait. Each
-//! backend, [`sqlite`] and [`postgres`], is a folder with its connection and
+//! backend, [`sqlite`] and `postgres` (with the `postgres` feature), is a folder with its connection and
 //! schema (migrations in its `sql/`), its row mapping, and one file per
 //! concern implementing that concern's trait, so a reader finds how audit
 //! rows are stored in `sqlite/audit.rs` and `postgres/audit.rs`. The suite
@@ -247,7 +247,7 @@ pub struct Store {
 impl Store {
     /// Opens the store at `location`: a SQLite file
     /// ([`sqlite::SqliteStore::open`]) or a PostgreSQL database
-    /// ([`postgres::PostgresStore::open`]). A `&Path` is a file; a `&str`
+    /// (`postgres::PostgresStore::open`). A `&Path` is a file; a `&str`
     /// is read by [`Location::parse`], so it may be a `postgres://` URL.
     pub fn open(location: impl Into<Location>, access: Access) -> Result<Store> {
         Store::open_location(&location.into(), access)
