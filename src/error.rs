@@ -138,6 +138,7 @@ impl Error {
             Error::Ambiguous { candidates, .. } => {
                 Some(format!("candidates:\n  {}", candidates.join("\n  ")))
             }
+            Error::Missing(_) => Some(hint::MISSING_STORE.to_owned()),
             Error::Storage(msg) if msg.contains("readonly") || msg.contains("read-only") => {
                 Some("check that the database file and its folder are writable".to_owned())
             }
@@ -158,6 +159,8 @@ pub(crate) mod hint {
     pub const LONG_WINDOW: &str = "a quota (N/day or N/month) covers longer periods";
     pub const EVENT_IDS: &str = "listing the events shows their ids";
     pub const NO_DB_PLACE: &str = "name the database, or set KEYCTL_DB";
+    pub const MISSING_STORE: &str =
+        "check the location; a store is created by its first write (Access::Write)";
 }
 
 #[cfg(test)]
@@ -187,6 +190,7 @@ mod tests {
             hint::LONG_WINDOW,
             hint::EVENT_IDS,
             hint::NO_DB_PLACE,
+            hint::MISSING_STORE,
         ];
         for h in hints {
             assert!(!h.contains("--") && !h.contains("keyctl "), "{h}");

@@ -85,6 +85,9 @@ pub fn hint_for(e: &Error) -> Option<String> {
         hint::LONG_WINDOW => "use --quota N/day or N/month for longer periods",
         hint::EVENT_IDS => "`keyctl events list` shows the recorded events",
         hint::NO_DB_PLACE => "pass --db PATH or set KEYCTL_DB",
+        hint::MISSING_STORE => {
+            "check --db, KEYCTL_DB or `database` in the config; `keyctl create` makes the store"
+        }
         _ => return Some(library),
     };
     Some(cli.to_owned())
