@@ -89,7 +89,18 @@ pub fn config_path(cli: Option<&Path>, env: &EnvVars) -> Option<(PathBuf, bool)>
     env.default_config_path().map(|p| (p, false))
 }
 
-/// The database path: `--db` > `KEYCTL_DB` > `database` in the config > the XDG default.
+/// The store these settings name (see [`db_path`]): a `postgres://` URL is
+/// PostgreSQL, anything else a SQLite file.
+pub fn db_location(
+    cli: Option<&Path>,
+    env: &EnvVars,
+    config: &Config,
+) -> Result<crate::store::Location> {
+    db_path(cli, env, config).map(|p| crate::store::Location::of(&p))
+}
+
+/// The database setting: `--db` > `KEYCTL_DB` > `database` in the config >
+/// the XDG default. It may hold a URL: open it as [`db_location`] does.
 pub fn db_path(cli: Option<&Path>, env: &EnvVars, config: &Config) -> Result<PathBuf> {
     if let Some(p) = cli {
         return Ok(p.to_path_buf());
@@ -111,7 +122,7 @@ pub fn db_path(cli: Option<&Path>, env: &EnvVars, config: &Config) -> Result<Pat
     env.default_db_path().ok_or_else(|| {
         Error::usage(
             "cannot find a place for the database: HOME and XDG_DATA_HOME are unset",
-            Some("pass --db PATH or set KEYCTL_DB".to_owned()),
+            Some(crate::error::hint::NO_DB_PLACE.to_owned()),
         )
     })
 }

@@ -62,7 +62,7 @@ impl FromStr for RateLimit {
         if window_secs > 86_400 {
             return Err(Error::invalid_with_hint(
                 format!("rate limit window of '{}' is longer than a day", escape(s)),
-                "use --quota N/day or N/month for longer periods",
+                crate::error::hint::LONG_WINDOW,
             ));
         }
         Ok(RateLimit { count, window_secs })

@@ -13,7 +13,7 @@ use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::cli::render::{ColorChoice, Format, Output};
 use crate::config::{Config, EnvVars};
-use crate::error::{Error, ExitCode};
+use crate::error::Error;
 use crate::keyctl::Keyctl;
 use crate::secret::scan::redact_secrets;
 use crate::store::{Access, Store};
@@ -21,9 +21,12 @@ use crate::text;
 use crate::time::Clock;
 
 pub mod commands;
+pub mod exit;
 pub mod generate;
 pub mod prompt;
 pub mod render;
+
+pub use exit::ExitCode;
 
 const LONG_ABOUT: &str = "\
 keyctl manages API keys in one local SQLite file, or in a PostgreSQL database \
@@ -141,8 +144,9 @@ impl Ctx {
     pub fn open(&self, access: Access) -> Result<Session, Error> {
         let clock = Clock::from_env()?;
         let actor = crate::role::resolve_actor(self.global.actor.as_deref())?;
-        let path = crate::config::db_path(self.global.db.as_deref(), &self.env, &self.config)?;
-        let store = Store::open(&path, access)?;
+        let location =
+            crate::config::db_location(self.global.db.as_deref(), &self.env, &self.config)?;
+        let store = Store::open(&location, access)?;
         Ok(Session {
             kc: Some(Keyctl::new(store, self.config.clone(), clock, actor)),
             exiting: self.exiting,
@@ -332,10 +336,10 @@ fn report(e: &anyhow::Error) -> ExitCode {
     };
     let mut stderr = io::stderr().lock();
     let _ = writeln!(stderr, "error: {}", text::escape(&redact_secrets(&message)));
-    if let Some(hint) = lib.and_then(Error::hint) {
+    if let Some(hint) = lib.and_then(exit::hint_for) {
         let _ = writeln!(stderr, "hint: {hint}");
     }
-    lib.map_or(ExitCode::Failure, Error::exit_code)
+    lib.map_or(ExitCode::Failure, ExitCode::of_error)
 }
 
 #[cfg(test)]

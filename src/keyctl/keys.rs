@@ -481,7 +481,7 @@ impl Keyctl {
             if old.revoked_at.is_some() {
                 return Err(Error::conflict(
                     format!("key {} is revoked; a revoked key cannot be rotated", old.id),
-                    Some("create a new key with `keyctl create`".to_owned()),
+                    Some(crate::error::hint::ROTATE_REVOKED.to_owned()),
                 ));
             }
             if let Some(next) = &old.replaced_by {
@@ -563,7 +563,7 @@ impl Keyctl {
         if scopes.is_empty() {
             return Err(Error::usage(
                 "a key needs at least one scope",
-                Some("pass --scope RESOURCE:LEVEL (repeatable) or --full-access".to_owned()),
+                Some(crate::error::hint::NO_SCOPE.to_owned()),
             ));
         }
         for s in scopes {

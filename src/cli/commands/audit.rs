@@ -7,8 +7,9 @@ use serde_json::Value;
 
 use crate::audit::{AuditFilter, ChainReport, StatusMatch, TrailEntry, action};
 use crate::cli::Ctx;
+use crate::cli::ExitCode;
 use crate::cli::render::{Format, Output, Paint, csv_io};
-use crate::error::{Error, ExitCode};
+use crate::error::Error;
 use crate::store::Access;
 use crate::text::{self, escape};
 use crate::time::{Clock, parse_since, rfc3339};

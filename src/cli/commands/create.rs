@@ -5,11 +5,12 @@ use std::io;
 use clap::Args;
 use serde::Serialize;
 
+use crate::cli::ExitCode;
 use crate::cli::commands::events::deliver_after_commit;
 use crate::cli::commands::{EnvArg, SHOWN_ONCE, print_keys_csv, print_secret, print_secret_box};
 use crate::cli::render::Format;
 use crate::cli::{Ctx, prompt};
-use crate::error::{Error, ExitCode};
+use crate::error::Error;
 use crate::key::KeyJson;
 use crate::key::fields::{check_meta_count, parse_meta, validate_description, validate_name};
 use crate::keyctl::{Created, NewKey};

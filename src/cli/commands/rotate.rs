@@ -6,13 +6,13 @@ use clap::Args;
 use serde::Serialize;
 
 use crate::cli::Ctx;
+use crate::cli::ExitCode;
 use crate::cli::commands::events::deliver_after_commit;
 use crate::cli::commands::revoke::confirm_or_refuse;
 use crate::cli::commands::{
     KEY_CSV_HEADER, SHOWN_ONCE, key_csv_row, print_secret, print_secret_box,
 };
 use crate::cli::render::{Format, csv_io};
-use crate::error::ExitCode;
 use crate::key::KeyJson;
 use crate::keyctl::Rotated;
 use crate::role::Role;

@@ -6,10 +6,10 @@ use clap::Args;
 use comfy_table::Cell;
 use serde::Serialize;
 
+use crate::cli::ExitCode;
 use crate::cli::commands::EnvArg;
 use crate::cli::render::{Format, Paint, csv_io};
 use crate::cli::{Ctx, prompt};
-use crate::error::ExitCode;
 use crate::scope::Scope;
 use crate::secret::Environment;
 use crate::store::Access;
@@ -118,7 +118,7 @@ pub fn run(ctx: &mut Ctx, args: &VerifyArgs) -> anyhow::Result<ExitCode> {
     let mut kc = ctx.open(access)?;
     let v = kc.verify(&presented, &request)?;
     render(ctx, &v)?;
-    Ok(v.outcome.exit_code())
+    Ok(ExitCode::of_outcome(v.outcome))
 }
 
 fn limit_text(l: Option<LimitState>, label: &str) -> Option<String> {

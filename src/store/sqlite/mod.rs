@@ -61,7 +61,7 @@ impl SqliteStore {
     /// With [`Access::Write`] a missing file is created with mode 0600 (and
     /// missing folders with 0700); with [`Access::Read`] or
     /// [`Access::Modify`] a missing file reads as an empty database and
-    /// nothing is created.
+    /// nothing is created; with [`Access::Existing`] it is an error.
     pub fn open(path: &Path, access: Access) -> Result<SqliteStore> {
         let exists = path.exists();
         // A device, a FIFO or a folder is refused before SQLite opens it:
@@ -73,6 +73,9 @@ impl SqliteStore {
                     its keys in a regular file"
                     .to_owned(),
             });
+        }
+        if !exists && access == Access::Existing {
+            return Err(Error::Missing(path.display().to_string()));
         }
         if !exists && access != Access::Write {
             return SqliteStore::empty_for(path);
@@ -109,7 +112,7 @@ impl SqliteStore {
     /// An empty, migrated in-memory database standing for a missing file
     /// (or a PostgreSQL database keyctl has not written to yet).
     pub(crate) fn empty_for(path: &Path) -> Result<SqliteStore> {
-        let conn = Connection::open_in_memory()?;
+        let conn = Connection::open_in_memory().map_err(fault)?;
         let mut store = SqliteStore {
             conn,
             path: path.to_path_buf(),
@@ -230,6 +233,13 @@ fn make_private(path: &Path) -> Result<()> {
     #[cfg(not(unix))]
     let _ = path;
     Ok(())
+}
+
+/// A SQLite error as a storage error: the driver's type stays out of the
+/// library's API.
+#[allow(clippy::needless_pass_by_value)] // the shape `map_err` passes
+pub(super) fn fault(e: rusqlite::Error) -> Error {
+    Error::Storage(e.to_string())
 }
 
 /// Puts the path and a plain explanation on a SQLite error.

@@ -199,7 +199,7 @@ enum Result {
 }
 
 fn refused<T>(r: keyctl::Result<T>) -> std::result::Result<T, Result> {
-    r.map_err(|e| Result::Refused(e.exit_code().code()))
+    r.map_err(|e| Result::Refused(keyctl::cli::ExitCode::of_error(&e).code()))
 }
 
 fn run_case(ops: &[Op], max_keys: Option<u64>) -> std::result::Result<(), TestCaseError> {
