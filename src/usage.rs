@@ -227,6 +227,21 @@ fn kind(v: &Value) -> &'static str {
     }
 }
 
+/// The optional `ip` member, which must be an IPv4 or IPv6 address.
+fn ip_field(obj: &serde_json::Map<String, Value>, line: u64) -> Result<Option<String>> {
+    let ip = opt_string(obj, line, "ip", 100)?;
+    if let Some(ip) = &ip
+        && ip.parse::<std::net::IpAddr>().is_err()
+    {
+        return Err(field_error(
+            line,
+            "ip",
+            format!("'{}' is not an IP address", escape(ip)),
+        ));
+    }
+    Ok(ip)
+}
+
 /// A log line as parsed: an object whose fields each appear once, or the
 /// kind of JSON value it is instead. `serde_json`'s own `Value` keeps the
 /// last of two equal fields, so a line could say one thing to a reader and
@@ -471,7 +486,7 @@ fn parse_line(
         path: opt_string(&obj, line, "path", 2048)?,
         status,
         duration_ms,
-        ip: opt_string(&obj, line, "ip", 100)?,
+        ip: ip_field(&obj, line)?,
         user_agent: opt_string(&obj, line, "user_agent", 1000)?,
         outcome: None,
         source: Source::Ingest,

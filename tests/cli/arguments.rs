@@ -58,3 +58,23 @@ fn repeated_or_contradicting_metadata_is_a_usage_error() {
     }
     assert_eq!(s.dump(), before);
 }
+
+#[test]
+fn verify_ip_must_be_an_ip_address() {
+    let s = Sandbox::new();
+    let (_, secret) = s.create("k", &[]);
+    let input = format!("{secret}\n");
+    for ip in ["not-an-ip", "10.0.0.1:443", "999.1.1.1", ""] {
+        let run = s.run_with_stdin(&["verify", "--ip", ip], Some(&input));
+        assert_eq!(run.code, 2, "{ip}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("not an IPv4 or IPv6 address"),
+            "{}",
+            run.stderr
+        );
+    }
+    for ip in ["203.0.113.7", "2001:db8::1"] {
+        let run = s.run_with_stdin(&["verify", "--ip", ip], Some(&input));
+        assert_eq!(run.code, 0, "{ip}: {}", run.stderr);
+    }
+}

@@ -69,3 +69,22 @@ fn a_line_longer_than_64_kib_is_refused_without_reading_it_whole() {
     let wide = format!(r#"{{"key":"{id}","x":"{}"}}"#, "é".repeat(40_000));
     ingest_refused(&s, &format!("{wide}\n"), "line 1: longer than 65536 bytes");
 }
+
+#[test]
+fn an_ip_that_is_not_an_ip_address_is_refused() {
+    let s = Sandbox::new();
+    let (id, _) = s.create("k", &[]);
+    let line = |ip: &str| {
+        format!(r#"{{"key":"{id}","ts":"2026-11-22T10:00:00Z","status":200,"ip":"{ip}"}}"#)
+    };
+    for ip in ["evil\u{202e}", "10.0.0.1:80", "example.com"] {
+        ingest_refused(&s, &format!("{}\n", line(ip)), "line 1: field 'ip'");
+    }
+    let file = s.home().join("ok.jsonl");
+    std::fs::write(
+        &file,
+        format!("{}\n{}\n", line("10.0.0.1"), line("2001:db8::2")),
+    )
+    .unwrap();
+    s.ok(&["ingest", file.to_str().unwrap()]);
+}

@@ -45,7 +45,7 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "PATH", requires = "method")]
     pub path: Option<String>,
     /// The client's IP address (recorded)
-    #[arg(long, value_name = "IP")]
+    #[arg(long, value_name = "IP", value_parser = ip_address)]
     pub ip: Option<String>,
     /// The client's user agent (recorded)
     #[arg(long, value_name = "TEXT")]
@@ -235,4 +235,12 @@ fn render(ctx: &mut Ctx, v: &Verification) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// An IPv4 or IPv6 address, as `--ip` takes it: anything else would be
+/// recorded as if it were one.
+fn ip_address(s: &str) -> Result<String, String> {
+    s.parse::<std::net::IpAddr>()
+        .map(|_| s.to_owned())
+        .map_err(|_| "not an IPv4 or IPv6 address".to_owned())
 }
