@@ -262,8 +262,18 @@ fn clap_exit(e: &clap::Error) -> ExitCode {
     }
     // An argument error quotes the offending argument, which may be a secret
     // pasted in the wrong place: keep only its displayed prefix.
+    // It may also quote control characters: escaped line by line, so that
+    // the message keeps its own line breaks.
     let rendered = e.render().to_string();
-    let _ = write!(io::stderr(), "{}", redact_secrets(&rendered));
+    let redacted = redact_secrets(&rendered);
+    let mut stderr = io::stderr().lock();
+    for line in redacted.split_inclusive('\n') {
+        let (text, end) = match line.strip_suffix('\n') {
+            Some(text) => (text, "\n"),
+            None => (line, ""),
+        };
+        let _ = write!(stderr, "{}{end}", text::escape(text));
+    }
     ExitCode::Usage
 }
 
