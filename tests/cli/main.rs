@@ -21,6 +21,7 @@ mod migrate;
 mod postgres;
 mod reliability;
 mod revoke;
+mod roles;
 mod rotate;
 mod scopes;
 mod show;

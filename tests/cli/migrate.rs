@@ -154,7 +154,7 @@ fn a_failed_copy_leaves_no_new_file() {
     let original = s.location();
     // A member may not migrate: the copy is refused before anything is read,
     // and the file it would have made is gone.
-    s.config("[roles]\nalice = \"member\"\n");
+    s.config("[roles]\nolga = \"owner\"\nalice = \"member\"\n");
     let target = s.home().join("new.db");
     let run = s.run(&[
         "--db",
