@@ -208,11 +208,14 @@ fn the_chain_survives_a_thousand_events_and_catches_tampering() {
     // 1,000 events through the library, in-process.
     {
         let store = s.store(keyctl::store::Access::Write);
+        // On PostgreSQL the operator is the database user, whoever the
+        // caller names.
+        let actor = store.database_user().unwrap_or("bot").to_owned();
         let mut kc = keyctl::Keyctl::new(
             store,
             keyctl::Config::default(),
             keyctl::Clock::system(),
-            "bot".into(),
+            actor,
         );
         for i in 0..999 {
             let changes = keyctl::KeyChanges {
