@@ -177,18 +177,18 @@ impl Keyctl {
             return Ok(Seeding::Ignored);
         }
         let grants = table.grants();
-        if !grants.iter().any(|(_, r)| *r == Role::Owner) {
-            return Err(Error::invalid_with_hint(
-                "the [roles] table of the config names no owner, and the store's first grants \
-                 must make someone an owner",
-                "add an owner to [roles] (alice = \"owner\")",
-            ));
-        }
         let (now, actor) = (self.now(), self.actor.clone());
         self.grants = None;
         self.store.write(Durability::Full, |q| {
             if q.role_lookup(&actor)?.any || ever_granted(q)? {
                 return Ok(Seeding::Ignored);
+            }
+            if !grants.iter().any(|(_, r)| *r == Role::Owner) {
+                return Err(Error::invalid_with_hint(
+                    "the [roles] table of the config names no owner, and the store's first \
+                     grants must make someone an owner",
+                    "add an owner to [roles] (alice = \"owner\")",
+                ));
             }
             for (operator, role) in &grants {
                 q.put_role_grant(&RoleGrant {
