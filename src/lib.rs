@@ -204,7 +204,7 @@ pub use error::{Error, Result};
 pub use key::{Key, Status};
 pub use keyctl::{
     Created, KeyChanges, KeyDetails, Keyctl, ListFilter, MAX_GRACE, NewKey, Opener, Revoked,
-    Rotated, Updated,
+    RoleChange, Rotated, Seeding, Updated,
 };
 pub use limits::{Plan, Quota, RateLimit};
 pub use scope::{Catalog, Level, Scope, ScopeSet};
