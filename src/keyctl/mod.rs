@@ -32,6 +32,7 @@ mod deliver;
 mod events;
 mod keys;
 mod migrate;
+mod scan;
 mod usage;
 mod verify;
 
