@@ -165,19 +165,13 @@ impl Doctor {
                     .then(|| "every scope (*)".to_owned()),
                 Check::NeverUsed => (key.last_used_at.is_none()
                     && key.created_at + days(t.never_used_days) <= now)
-                    .then(|| {
-                        format!(
-                            "created {} ({} days ago), never used",
-                            day(key.created_at),
-                            days_between(key.created_at, now)
-                        )
-                    }),
+                    .then(|| format!("created {}, never used", day(key.created_at))),
                 Check::Idle => key
                     .last_used_at
                     .filter(|&used| used + days(t.idle_days) <= now)
                     .map(|used| {
                         format!(
-                            "last used {} ({} days ago)",
+                            "last used {}, {} days ago",
                             day(used),
                             days_between(used, now)
                         )
@@ -188,14 +182,14 @@ impl Doctor {
                     .map(|at| {
                         let hours = (at - now).num_hours();
                         if hours < 48 {
-                            format!("expires {} (in {hours} hours)", day(at))
+                            format!("expires {}, in {hours} hours", day(at))
                         } else {
-                            format!("expires {} (in {} days)", day(at), hours / 24)
+                            format!("expires {}, in {} days", day(at), hours / 24)
                         }
                     }),
                 Check::Old => (key.created_at + days(t.old_days) <= now).then(|| {
                     format!(
-                        "created {} ({} days ago), never rotated",
+                        "created {}, {} days ago",
                         day(key.created_at),
                         days_between(key.created_at, now)
                     )

@@ -196,12 +196,12 @@ fn walk_message(e: &ignore::Error) -> String {
     match e {
         ignore::Error::WithPath { path, err } => {
             let shown = escape(&shown_path(path)).into_owned();
-            match err.as_ref() {
-                ignore::Error::Io(io) if io.kind() == io::ErrorKind::NotFound => {
+            match err.io_error() {
+                Some(io) if io.kind() == io::ErrorKind::NotFound => {
                     format!("{shown}: broken symbolic link")
                 }
-                ignore::Error::Io(io) => format!("{shown}: {}", io_message(io)),
-                other => format!("{shown}: {}", walk_message(other)),
+                Some(io) => format!("{shown}: {}", io_message(io)),
+                None => format!("{shown}: {}", walk_message(err)),
             }
         }
         ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {

@@ -64,7 +64,7 @@ const CSV_HEADER: [&str; 5] = ["key_id", "name", "prefix", "check", "detail"];
 /// The width of the CHECK column: the longest check name.
 const CHECK_WIDTH: usize = 11;
 /// The width of the DETAIL column: the longest detail with a four-digit count.
-const DETAIL_WIDTH: usize = 35;
+const DETAIL_WIDTH: usize = 34;
 
 pub fn run(ctx: &mut Ctx, args: &DoctorArgs) -> anyhow::Result<ExitCode> {
     let doctor = Doctor {
