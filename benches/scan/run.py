@@ -38,7 +38,8 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 WORK = os.path.join(ROOT, "target", "bench", "scan")
-KEYCTL = os.path.join(ROOT, "target", "release", "keyctl")
+KEYCTL = os.environ.get("KEYCTL_BENCH_BIN",
+                        os.path.join(ROOT, "target", "release", "keyctl"))
 
 # Source-like lines: code, config and prose that never contain the literal
 # the floor searches for.
@@ -66,15 +67,20 @@ def run(cmd, **kw):
 
 
 def timed(cmd, cwd=None, env=None):
-    """Runs a process; returns (seconds, peak RSS in KiB, exit code, stdout)."""
+    """Runs a process; returns (seconds, peak RSS in KiB, exit code, stdout).
+
+    The peak RSS comes from GNU time, which forks from its own small
+    process: a child this script spawned directly would carry this
+    script's resident set into its ru_maxrss (exec records the parent's
+    high-water mark when the child was vforked)."""
+    rss_file = os.path.join(WORK, "rss.txt")
     start = time.perf_counter()
-    p = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE,
-                         stderr=subprocess.DEVNULL)
-    out = p.stdout.read()
-    _, status, usage = os.wait4(p.pid, 0)
-    p.returncode = os.waitstatus_to_exitcode(status)
+    p = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", rss_file] + cmd, cwd=cwd,
+                       env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     elapsed = time.perf_counter() - start
-    return elapsed, usage.ru_maxrss, p.returncode, out
+    with open(rss_file) as f:
+        rss = int(f.read().split()[-1])
+    return elapsed, rss, p.returncode, p.stdout
 
 
 def keyctl_env(db):
@@ -215,6 +221,8 @@ def main():
     ap.add_argument("--doctor", metavar="DB")
     ap.add_argument("--live", type=int, default=150)
     ap.add_argument("--revoked", type=int, default=100)
+    ap.add_argument("--reuse", action="store_true",
+                    help="keep the tree and keys of the last run (same --mb)")
     args = ap.parse_args()
     if not os.path.exists(KEYCTL):
         sys.exit("build the release binary first: cargo build --release")
@@ -222,13 +230,25 @@ def main():
     rng = random.Random(15)
     db = os.path.join(WORK, "keys.db")
     env = keyctl_env(db)
-    live, revoked = make_keys(db, args.live, args.revoked)
-    bad = [broken(s) for s in live[:args.live // 2] + revoked[:args.revoked // 2]]
-    planted = live + revoked + bad
     tree = os.path.join(WORK, "tree")
-    t0 = time.perf_counter()
-    files, size = make_tree(tree, args.mb, planted, rng)
-    gen = time.perf_counter() - t0
+    manifest = os.path.join(WORK, "planted.json")
+    if args.reuse and os.path.exists(manifest):
+        with open(manifest) as f:
+            m = json.load(f)
+        live, revoked, bad, files, size, gen = (m[k] for k in
+                                                ("live", "revoked", "bad", "files",
+                                                 "size", "gen"))
+        planted = live + revoked + bad
+    else:
+        live, revoked = make_keys(db, args.live, args.revoked)
+        bad = [broken(s) for s in live[:args.live // 2] + revoked[:args.revoked // 2]]
+        planted = live + revoked + bad
+        t0 = time.perf_counter()
+        files, size = make_tree(tree, args.mb, planted, rng)
+        gen = time.perf_counter() - t0
+        with open(manifest, "w") as f:
+            json.dump({"live": live, "revoked": revoked, "bad": bad, "files": files,
+                       "size": size, "gen": gen}, f)
     print(f"tree: {files} files, {size / 2**20:.0f} MiB, {len(planted)} planted "
           f"({len(live)} live, {len(revoked)} revoked, {len(bad)} broken checksum), "
           f"generated in {gen:.0f}s", file=sys.stderr)

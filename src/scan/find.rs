@@ -93,8 +93,28 @@ impl Finder {
         skip_binary: bool,
         on_hit: &mut dyn FnMut(Hit),
     ) -> io::Result<Scanned> {
-        let mut buf: Vec<u8> = Vec::with_capacity(CHUNK + self.token_len + 1);
-        // Absolute offset of buf[0].
+        // One buffer per thread, zeroed once: a walk reads tens of thousands
+        // of small files, and a fresh megabyte each would cost more than
+        // the search.
+        BUFFER.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut buf) => self.scan_in(&mut buf, reader, skip_binary, on_hit),
+            // A scan started from inside `on_hit` gets a buffer of its own.
+            Err(_) => self.scan_in(&mut Vec::new(), reader, skip_binary, on_hit),
+        })
+    }
+
+    fn scan_in(
+        &self,
+        buf: &mut Vec<u8>,
+        reader: &mut dyn Read,
+        skip_binary: bool,
+        on_hit: &mut dyn FnMut(Hit),
+    ) -> io::Result<Scanned> {
+        if buf.len() < CHUNK {
+            buf.resize(CHUNK, 0);
+        }
+        // buf[..len] holds input; buf[0] is at absolute offset `base`.
+        let mut len = 0usize;
         let mut base: u64 = 0;
         // Newlines are counted up to buf[counted]; `line` is the line there
         // and `line_start` the absolute offset where that line begins.
@@ -105,30 +125,31 @@ impl Finder {
         let mut searched = 0usize;
         let mut first = true;
         loop {
-            let eof = fill(reader, &mut buf)?;
+            let eof = fill(reader, &mut buf[..CHUNK], &mut len)?;
+            let data = &buf[..len];
             if first {
                 first = false;
-                let sniff = &buf[..buf.len().min(BINARY_SNIFF)];
+                let sniff = &data[..len.min(BINARY_SNIFF)];
                 if skip_binary && memchr::memchr(0, sniff).is_some() {
                     return Ok(Scanned::SkippedBinary);
                 }
             }
             // A candidate can be judged once the byte after it is here.
             let limit = if eof {
-                buf.len()
+                len
             } else {
-                buf.len().saturating_sub(self.token_len)
+                len.saturating_sub(self.token_len)
             };
             if searched < limit {
-                for at in self.needle.find_iter(&buf[searched..]) {
+                for at in self.needle.find_iter(&data[searched..]) {
                     let p = searched + at;
                     if p >= limit {
                         break;
                     }
-                    let Some(secret) = standalone_secret(&buf, p, self.token_len) else {
+                    let Some(secret) = standalone_secret(data, p, self.token_len) else {
                         continue;
                     };
-                    count_lines(&buf, &mut counted, p, base, &mut line, &mut line_start);
+                    count_lines(data, &mut counted, p, base, &mut line, &mut line_start);
                     on_hit(Hit {
                         line,
                         column: base + p as u64 - line_start + 1,
@@ -144,14 +165,15 @@ impl Finder {
             // left boundary of a candidate that starts the next round).
             let keep_from = limit.saturating_sub(1);
             count_lines(
-                &buf,
+                data,
                 &mut counted,
                 keep_from,
                 base,
                 &mut line,
                 &mut line_start,
             );
-            buf.drain(..keep_from);
+            buf.copy_within(keep_from..len, 0);
+            len -= keep_from;
             base += keep_from as u64;
             counted -= keep_from;
             searched -= keep_from;
@@ -159,22 +181,18 @@ impl Finder {
     }
 }
 
-/// Reads until `buf` holds [`CHUNK`] bytes or the input ends; true at the end.
-fn fill(reader: &mut dyn Read, buf: &mut Vec<u8>) -> io::Result<bool> {
-    while buf.len() < CHUNK {
-        let old = buf.len();
-        buf.resize(CHUNK, 0);
-        match reader.read(&mut buf[old..]) {
-            Ok(0) => {
-                buf.truncate(old);
-                return Ok(true);
-            }
-            Ok(n) => buf.truncate(old + n),
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => buf.truncate(old),
-            Err(e) => {
-                buf.truncate(old);
-                return Err(e);
-            }
+thread_local! {
+    static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Reads until `buf` is full or the input ends, from `buf[*len]` on; true at the end.
+fn fill(reader: &mut dyn Read, buf: &mut [u8], len: &mut usize) -> io::Result<bool> {
+    while *len < buf.len() {
+        match reader.read(&mut buf[*len..]) {
+            Ok(0) => return Ok(true),
+            Ok(n) => *len += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
         }
     }
     Ok(false)
