@@ -468,3 +468,43 @@ fn a_pre_commit_hook_blocks_a_commit_that_stages_a_live_key() {
     let r = s.run(&["scan", "--staged"]);
     assert_eq!(r.code, 1, "{}", r.stderr);
 }
+
+#[test]
+fn revoke_on_a_terminal_asks_once_for_every_key() {
+    let s = Sandbox::new();
+    let (_, a) = s.create("Billing sync", &[]);
+    let (_, b) = s.create("Payouts", &[]);
+    write(s.home(), "leak/ci.log", format!("{a}\n{b}\n{a}\n"));
+    let statuses = || {
+        let v: serde_json::Value =
+            serde_json::from_str(&s.ok(&["list", "--status", "all", "--format", "json"])).unwrap();
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|k| k["status"].as_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+    let spawn = || {
+        rexpect::session::spawn_command(s.command(&["scan", "leak", "--revoke"]), Some(10_000))
+            .expect("spawn on a pty")
+    };
+    let exit = |p: &mut rexpect::session::PtySession| match p.process().wait().unwrap() {
+        rexpect::process::WaitStatus::Exited(_, code) => code,
+        other => panic!("keyctl did not exit normally: {other:?}"),
+    };
+    let mut p = spawn();
+    p.exp_string("found in leak/ci.log:2").unwrap();
+    p.exp_string("Revoke 2 keys now? This cannot be undone")
+        .unwrap();
+    p.send_line("n").unwrap();
+    p.exp_string("nothing changed").unwrap();
+    assert_eq!(exit(&mut p), 1);
+    assert_eq!(statuses(), ["active", "active"]);
+
+    let mut p = spawn();
+    p.exp_string("Revoke 2 keys now?").unwrap();
+    p.send_line("y").unwrap();
+    p.exp_string("leaked: leak/ci.log:2").unwrap();
+    assert_eq!(exit(&mut p), 0);
+    assert_eq!(statuses(), ["revoked", "revoked"]);
+}
