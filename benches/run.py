@@ -617,7 +617,8 @@ compares the total time of all its processes. "Empty -wal" columns repeat the fi
     try:
         with open(path) as f:
             old = f.read()
-        for heading in ("## Targets not met", "## The -wal policy", "## PostgreSQL"):
+        for heading in ("## Targets not met", "## The -wal policy", "## PostgreSQL",
+                        "## keyctl scan and doctor"):
             start = old.find("\n" + heading)
             if start < 0:
                 continue

@@ -25,6 +25,9 @@ _keyctl() {
             keyctl,create)
                 cmd="keyctl__subcmd__create"
                 ;;
+            keyctl,doctor)
+                cmd="keyctl__subcmd__doctor"
+                ;;
             keyctl,events)
                 cmd="keyctl__subcmd__events"
                 ;;
@@ -51,6 +54,9 @@ _keyctl() {
                 ;;
             keyctl,rotate)
                 cmd="keyctl__subcmd__rotate"
+                ;;
+            keyctl,scan)
+                cmd="keyctl__subcmd__scan"
                 ;;
             keyctl,scopes)
                 cmd="keyctl__subcmd__scopes"
@@ -127,6 +133,9 @@ _keyctl() {
             keyctl__subcmd__help,create)
                 cmd="keyctl__subcmd__help__subcmd__create"
                 ;;
+            keyctl__subcmd__help,doctor)
+                cmd="keyctl__subcmd__help__subcmd__doctor"
+                ;;
             keyctl__subcmd__help,events)
                 cmd="keyctl__subcmd__help__subcmd__events"
                 ;;
@@ -153,6 +162,9 @@ _keyctl() {
                 ;;
             keyctl__subcmd__help,rotate)
                 cmd="keyctl__subcmd__help__subcmd__rotate"
+                ;;
+            keyctl__subcmd__help,scan)
+                cmd="keyctl__subcmd__help__subcmd__scan"
                 ;;
             keyctl__subcmd__help,scopes)
                 cmd="keyctl__subcmd__help__subcmd__scopes"
@@ -311,7 +323,7 @@ _keyctl() {
 
     case "${cmd}" in
         keyctl)
-            opts="-q -h -V --db --config --format --color --quiet --actor --help --version create list show update revoke rotate verify usage ingest audit events webhooks migrate scopes roles completions man help"
+            opts="-q -h -V --db --config --format --color --quiet --actor --help --version create list show update revoke rotate verify usage ingest audit events webhooks migrate scan doctor scopes roles completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -638,6 +650,44 @@ _keyctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        keyctl__subcmd__doctor)
+            opts="-q -h -V --db --config --format --color --quiet --actor --skip --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --skip)
+                    COMPREPLY=($(compgen -W "no-expiry full-access never-used idle expiring old" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         keyctl__subcmd__events)
             opts="-q -h -V --db --config --format --color --quiet --actor --help --version list deliver scan replay help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -905,7 +955,7 @@ _keyctl() {
             return 0
             ;;
         keyctl__subcmd__help)
-            opts="create list show update revoke rotate verify usage ingest audit events webhooks migrate scopes roles completions man help"
+            opts="create list show update revoke rotate verify usage ingest audit events webhooks migrate scan doctor scopes roles completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1031,6 +1081,20 @@ _keyctl() {
             return 0
             ;;
         keyctl__subcmd__help__subcmd__create)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        keyctl__subcmd__help__subcmd__doctor)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1409,6 +1473,20 @@ _keyctl() {
             return 0
             ;;
         keyctl__subcmd__help__subcmd__rotate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        keyctl__subcmd__help__subcmd__scan)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2018,6 +2096,40 @@ _keyctl() {
                     return 0
                     ;;
                 --grace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        keyctl__subcmd__scan)
+            opts="-q -y -h -V --db --config --format --color --quiet --actor --staged --hidden --no-ignore --binary --revoke --yes --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --actor)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

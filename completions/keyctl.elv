@@ -42,6 +42,8 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand events 'Key events and their delivery to webhooks and hooks'
             cand webhooks 'Webhooks and hooks of the config'
             cand migrate 'Copy every key, request, rollup, audit entry, limit counter and event to another store'
+            cand scan 'Find keyctl secrets in files, standard input or git''s index'
+            cand doctor 'List the keys that are a risk (no expiry, full access, unused, old...)'
             cand scopes 'List the scope catalog and the levels'
             cand roles 'List, grant and revoke operators'' roles (owner only)'
             cand completions 'Print the completion script for a shell'
@@ -429,6 +431,40 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'keyctl;scan'= {
+            cand --db 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
+            cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
+            cand --format 'Output format'
+            cand --color 'When to colour the output (NO_COLOR is honoured)'
+            cand --actor 'Who runs the command [default: $KEYCTL_ACTOR, else the login name; on PostgreSQL the database user, and no other name]'
+            cand -q 'Print only the essential value (the secret for create and rotate)'
+            cand --quiet 'Print only the essential value (the secret for create and rotate)'
+            cand --staged 'Scan what `git commit` would commit now (git''s index), for a pre-commit hook'
+            cand --hidden 'Also scan hidden files and folders'
+            cand --no-ignore 'Do not honour .gitignore, .ignore and git''s exclude files'
+            cand --binary 'Also scan binary files met in a folder (files named as PATH always are)'
+            cand --revoke 'Revoke every active key found (owner role), with the reason `leaked: PATH:LINE`'
+            cand -y 'With --revoke: do not ask for confirmation'
+            cand --yes 'With --revoke: do not ask for confirmation'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'keyctl;doctor'= {
+            cand --db 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
+            cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
+            cand --format 'Output format'
+            cand --color 'When to colour the output (NO_COLOR is honoured)'
+            cand --actor 'Who runs the command [default: $KEYCTL_ACTOR, else the login name; on PostgreSQL the database user, and no other name]'
+            cand --skip 'Leave out a check (repeatable)'
+            cand -q 'Print only the essential value (the secret for create and rotate)'
+            cand --quiet 'Print only the essential value (the secret for create and rotate)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'keyctl;scopes'= {
             cand --db 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
             cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
@@ -552,6 +588,8 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand events 'Key events and their delivery to webhooks and hooks'
             cand webhooks 'Webhooks and hooks of the config'
             cand migrate 'Copy every key, request, rollup, audit entry, limit counter and event to another store'
+            cand scan 'Find keyctl secrets in files, standard input or git''s index'
+            cand doctor 'List the keys that are a risk (no expiry, full access, unused, old...)'
             cand scopes 'List the scope catalog and the levels'
             cand roles 'List, grant and revoke operators'' roles (owner only)'
             cand completions 'Print the completion script for a shell'
@@ -649,6 +687,10 @@ set edit:completion:arg-completer[keyctl] = {|@words|
         &'keyctl;help;webhooks;help;help'= {
         }
         &'keyctl;help;migrate'= {
+        }
+        &'keyctl;help;scan'= {
+        }
+        &'keyctl;help;doctor'= {
         }
         &'keyctl;help;scopes'= {
         }

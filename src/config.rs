@@ -16,6 +16,7 @@ use crate::events::destination::{self, Destination, EventSettings, Target};
 use crate::events::{EventKind, SigningSecret};
 use crate::limits::{PRESET_NAMES, Plan, PlanOverride};
 use crate::role::Roles;
+use crate::scan::doctor::Thresholds;
 use crate::scope::Catalog;
 use crate::secret::{Environment, KeyPrefix};
 
@@ -144,6 +145,17 @@ struct RawConfig {
     webhooks: Vec<RawWebhook>,
     #[serde(default)]
     hooks: Vec<RawHook>,
+    doctor: Option<RawDoctor>,
+}
+
+/// `[doctor]`: the thresholds of `keyctl doctor`, in days.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDoctor {
+    never_used_days: Option<u32>,
+    idle_days: Option<u32>,
+    expiring_days: Option<u32>,
+    old_days: Option<u32>,
 }
 
 /// `[events]`: delivery settings.
@@ -192,6 +204,8 @@ pub struct Config {
     pub roles: Option<Roles>,
     /// `[events]`, `[[webhooks]]` and `[[hooks]]`.
     pub events: EventSettings,
+    /// `[doctor]`: the thresholds of `keyctl doctor`.
+    pub doctor: Thresholds,
 }
 
 impl Default for Config {
@@ -205,6 +219,7 @@ impl Default for Config {
             plan: None,
             roles: None,
             events: EventSettings::default(),
+            doctor: Thresholds::default(),
         }
     }
 }
@@ -317,6 +332,13 @@ impl Config {
             text,
         )
         .map_err(err)?;
+        if let Some(d) = raw.doctor {
+            let t = &mut config.doctor;
+            t.never_used_days = d.never_used_days.unwrap_or(t.never_used_days);
+            t.idle_days = d.idle_days.unwrap_or(t.idle_days);
+            t.expiring_days = d.expiring_days.unwrap_or(t.expiring_days);
+            t.old_days = d.old_days.unwrap_or(t.old_days);
+        }
         Ok(config)
     }
 }

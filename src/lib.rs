@@ -190,6 +190,7 @@ pub mod limits;
 pub mod migrate;
 pub mod request_path;
 pub mod role;
+pub mod scan;
 pub mod scope;
 pub mod secret;
 pub mod store;

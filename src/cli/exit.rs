@@ -28,6 +28,8 @@ pub enum ExitCode {
     Forbidden = 4,
     /// A rate limit, quota or plan key count was reached.
     Limit = 5,
+    /// `scan` found a key that still works, or `doctor` a risky key.
+    Finding = 6,
     /// Interrupted at a prompt (Ctrl-C), as shells report SIGINT.
     Interrupted = 130,
 }
@@ -105,6 +107,7 @@ mod tests {
         assert_eq!(ExitCode::Unauthorized.code(), 3);
         assert_eq!(ExitCode::Forbidden.code(), 4);
         assert_eq!(ExitCode::Limit.code(), 5);
+        assert_eq!(ExitCode::Finding.code(), 6);
         assert_eq!(ExitCode::Interrupted.code(), 130);
     }
 

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
-use crate::cli::render::{ColorChoice, Format, Output};
+use crate::cli::render::{ColorChoice, FormatChoice, Output};
 use crate::config::{Config, EnvVars};
 use crate::error::Error;
 use crate::keyctl::{Keyctl, Seeding};
@@ -74,8 +74,8 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "PATH")]
     pub config: Option<PathBuf>,
     /// Output format
-    #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    #[arg(long, global = true, value_enum, default_value_t = FormatChoice::Table)]
+    pub format: FormatChoice,
     /// When to colour the output (NO_COLOR is honoured)
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
@@ -121,6 +121,10 @@ pub enum Command {
     Webhooks(commands::webhooks::WebhooksArgs),
     /// Copy every key, request, rollup, audit entry, limit counter and event to another store
     Migrate(commands::migrate::MigrateArgs),
+    /// Find keyctl secrets in files, standard input or git's index
+    Scan(commands::scan::ScanArgs),
+    /// List the keys that are a risk (no expiry, full access, unused, old...)
+    Doctor(commands::doctor::DoctorArgs),
     /// List the scope catalog and the levels
     Scopes(commands::scopes::ScopesArgs),
     /// List, grant and revoke operators' roles (owner only)
@@ -300,7 +304,18 @@ fn clap_exit(e: &clap::Error) -> ExitCode {
 fn dispatch(cli: Cli, exiting: bool) -> anyhow::Result<ExitCode> {
     let env = EnvVars::from_process();
     let config = Config::load(cli.global.config.as_deref(), &env)?;
-    let out = Output::stdout(cli.global.format, cli.global.color, cli.global.quiet);
+    if cli.global.format == FormatChoice::Sarif && !matches!(cli.command, Command::Scan(_)) {
+        return Err(Error::usage(
+            "--format sarif is only for `keyctl scan`",
+            Some("use --format table, json or csv".to_owned()),
+        )
+        .into());
+    }
+    let out = Output::stdout(
+        cli.global.format.format(),
+        cli.global.color,
+        cli.global.quiet,
+    );
     let mut ctx = Ctx {
         global: cli.global,
         env,
@@ -328,6 +343,8 @@ fn dispatch(cli: Cli, exiting: bool) -> anyhow::Result<ExitCode> {
         Command::Events(args) => commands::events::run(&mut ctx, &args),
         Command::Webhooks(args) => commands::webhooks::run(&mut ctx, &args),
         Command::Migrate(args) => commands::migrate::run(&mut ctx, &args),
+        Command::Scan(args) => commands::scan::run(&mut ctx, &args),
+        Command::Doctor(args) => commands::doctor::run(&mut ctx, &args),
         Command::Scopes(args) => commands::scopes::run(&mut ctx, &args),
         Command::Roles(args) => commands::roles::run(&mut ctx, &args),
         Command::Completions(args) => commands::completions::run(&mut ctx, &args),

@@ -25,6 +25,32 @@ pub enum Format {
     Csv,
 }
 
+/// `--format` as given: one of the output formats, or `sarif`, which only
+/// `scan` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum FormatChoice {
+    #[default]
+    Table,
+    Json,
+    Csv,
+    // Hidden from every command's list of values: only `scan` takes it,
+    // and its help says so.
+    #[value(hide = true)]
+    Sarif,
+}
+
+impl FormatChoice {
+    /// The format other commands print in; SARIF is a JSON document.
+    #[must_use]
+    pub fn format(self) -> Format {
+        match self {
+            FormatChoice::Table => Format::Table,
+            FormatChoice::Json | FormatChoice::Sarif => Format::Json,
+            FormatChoice::Csv => Format::Csv,
+        }
+    }
+}
+
 /// When to colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum ColorChoice {

@@ -576,7 +576,7 @@ impl Keyctl {
 /// A change an operator makes to a key, with what its event carries beyond
 /// the key.
 #[derive(Debug, Clone, Copy)]
-enum Change<'a> {
+pub(super) enum Change<'a> {
     Created,
     /// `diff`: each changed field with `from` and `to`.
     Updated {
@@ -613,7 +613,7 @@ impl Change<'_> {
 /// itself is written: its audit entry (with `details`), then its outbox
 /// event. Returns the event's id. Every lifecycle operation goes through
 /// here, so none can leave one record of a change without the other.
-fn journal(
+pub(super) fn journal(
     q: &mut dyn Queries,
     change: Change<'_>,
     key: &Key,

@@ -35,6 +35,7 @@ mod keys;
 mod migrate;
 mod opener;
 mod roles;
+mod scan;
 mod usage;
 mod verify;
 

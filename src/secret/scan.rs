@@ -96,6 +96,27 @@ fn secret_ranges(s: &str) -> Vec<std::ops::Range<usize>> {
     found
 }
 
+/// The secret that starts at `bytes[start]`, if one does and it stands
+/// alone: `len` bytes long (the configured prefix's length plus the fixed
+/// rest), with no ASCII letter or digit right before or right after it, and
+/// a matching checksum. The caller has already found the prefix there; what
+/// lies past `bytes` counts as a boundary, so a caller reading a stream in
+/// chunks must pass enough bytes to judge the character after the secret.
+#[must_use]
+pub fn standalone_secret(bytes: &[u8], start: usize, len: usize) -> Option<super::Secret> {
+    let end = start.checked_add(len)?;
+    let token = bytes.get(start..end)?;
+    if start > 0 && bytes[start - 1].is_ascii_alphanumeric() {
+        return None;
+    }
+    if bytes.get(end).is_some_and(u8::is_ascii_alphanumeric) {
+        return None;
+    }
+    // Everything a secret is made of is ASCII; anything else cannot parse.
+    let text = std::str::from_utf8(token).ok()?;
+    super::Secret::parse(text).ok()
+}
+
 /// Whether `s` contains a real secret.
 #[must_use]
 pub fn contains_secret(s: &str) -> bool {
@@ -169,6 +190,27 @@ mod tests {
         assert_eq!(strip_secrets(lookalike), lookalike);
         assert!(refuse_secret("the name", secret.expose()).is_err());
         assert!(refuse_secret("the name", lookalike).is_ok());
+    }
+
+    #[test]
+    fn a_standalone_secret_is_bounded_by_non_alphanumerics() {
+        let secret = Secret::generate(&KeyPrefix::default(), Environment::Live).unwrap();
+        let len = secret.expose().len();
+        for (text, start, found) in [
+            (secret.expose().to_owned(), 0, true),
+            (format!("k=\"{}\"", secret.expose()), 3, true),
+            (format!("_{}\r\n", secret.expose()), 1, true),
+            (format!("x{}", secret.expose()), 1, false),
+            (format!("{}0", secret.expose()), 0, false),
+        ] {
+            let got = standalone_secret(text.as_bytes(), start, len);
+            assert_eq!(got.is_some(), found, "{text}");
+        }
+        let mut bad = secret.expose().to_owned().into_bytes();
+        let last = bad.len() - 1;
+        bad[last] = if bad[last] == b'A' { b'B' } else { b'A' };
+        assert!(standalone_secret(&bad, 0, len).is_none());
+        assert!(standalone_secret(secret.expose().as_bytes(), 1, len).is_none());
     }
 
     #[test]
