@@ -176,6 +176,15 @@ fn percent(part: u64, total: u64) -> String {
     }
 }
 
+/// `n` and a noun that takes an `s` in the plural: "1 error", "2 errors".
+fn counted(n: u64, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 /// The widest bar of the daily chart, so a chart line fits in 80 columns.
 const BAR_WIDTH: u64 = 50;
 
@@ -247,11 +256,11 @@ fn render_report(
                 escape(&r.key.name)
             ))?;
             out.line(&format!(
-                "{} to {} (UTC): {} requests, {} errors ({})",
+                "{} to {} (UTC): {}, {} ({})",
                 first.map(|d| d.0.to_string()).unwrap_or_default(),
                 last.map(|d| d.0.to_string()).unwrap_or_default(),
-                r.total,
-                r.errors,
+                counted(r.total, "request"),
+                counted(r.errors, "error"),
                 percent(r.errors, r.total)
             ))?;
             out.line("")?;
@@ -302,7 +311,8 @@ fn render_report(
             if r.recent.is_empty() {
                 out.line("No calls in this window.")?;
             } else {
-                out.line(&format!("Last {} calls", r.recent.len()))?;
+                let n = r.recent.len() as u64;
+                out.line(&format!("Last {}", counted(n, "call")))?;
                 let mut t = out.table(&[
                     "TIME",
                     "METHOD",
