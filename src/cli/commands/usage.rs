@@ -151,6 +151,16 @@ pub fn run(ctx: &mut Ctx, args: &UsageArgs) -> anyhow::Result<ExitCode> {
             let report = kc.usage(key, window, args.recent)?;
             render_report(&mut ctx.out, &report, now)?;
         }
+        None if ctx.out.format == Format::Csv => {
+            // Streamed: the rows are never all in memory.
+            let mut w = ctx.out.csv();
+            w.write_record(TOTALS_HEADER).map_err(csv_io)?;
+            kc.usage_each_key(window, |t| -> anyhow::Result<()> {
+                w.write_record(totals_record(&t)).map_err(csv_io)?;
+                Ok(())
+            })?;
+            w.flush()?;
+        }
         None => {
             let totals = kc.usage_all(window)?;
             render_totals(ctx, &totals, window)?;
@@ -362,6 +372,28 @@ fn call_json(c: &RequestRecord) -> CallJson<'_> {
     }
 }
 
+const TOTALS_HEADER: [&str; 7] = [
+    "id",
+    "name",
+    "prefix",
+    "requests",
+    "errors",
+    "error_rate",
+    "last_used_at",
+];
+
+fn totals_record(t: &KeyTotals) -> [String; 7] {
+    [
+        t.key_id.clone(),
+        escape(&t.name).into_owned(),
+        t.prefix.clone(),
+        t.requests.to_string(),
+        t.errors.to_string(),
+        rate(t.errors, t.requests).to_string(),
+        t.last_used_at.map(rfc3339).unwrap_or_default(),
+    ]
+}
+
 fn render_totals(ctx: &mut Ctx, totals: &[KeyTotals], window: Window) -> anyhow::Result<()> {
     let out = &mut ctx.out;
     match out.format {
@@ -381,27 +413,9 @@ fn render_totals(ctx: &mut Ctx, totals: &[KeyTotals], window: Window) -> anyhow:
         )?,
         Format::Csv => {
             let mut w = out.csv();
-            w.write_record([
-                "id",
-                "name",
-                "prefix",
-                "requests",
-                "errors",
-                "error_rate",
-                "last_used_at",
-            ])
-            .map_err(csv_io)?;
+            w.write_record(TOTALS_HEADER).map_err(csv_io)?;
             for t in totals {
-                w.write_record([
-                    t.key_id.clone(),
-                    escape(&t.name).into_owned(),
-                    t.prefix.clone(),
-                    t.requests.to_string(),
-                    t.errors.to_string(),
-                    rate(t.errors, t.requests).to_string(),
-                    t.last_used_at.map(rfc3339).unwrap_or_default(),
-                ])
-                .map_err(csv_io)?;
+                w.write_record(totals_record(t)).map_err(csv_io)?;
             }
             w.flush()?;
         }

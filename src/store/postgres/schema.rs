@@ -15,7 +15,10 @@ use crate::error::{Error, Result};
 
 /// The migrations, in order; entry `i` brings the schema to version `i + 1`.
 /// Append only: a released migration is never edited.
-pub const MIGRATIONS: &[&str] = &[include_str!("sql/0001_init.sql")];
+pub const MIGRATIONS: &[&str] = &[
+    include_str!("sql/0001_init.sql"),
+    include_str!("sql/0002_rollups_by_key_seq.sql"),
+];
 
 /// The schema version this build writes.
 #[must_use]
