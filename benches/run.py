@@ -568,7 +568,8 @@ Measured on {date}{' (quick run)' if QUICK else ''}: {cores} cores, {cpu}, {os_n
 floor run by run ({RUNS} pairs unless noted in the script), so drift hits both alike.
 
 Reproduce with one command: `python3 benches/run.py` (add `--quick` for fewer runs;
-`--steady` runs only the steady-state loops and the mixed workload and prints their table).
+`--steady` runs only the steady-state loops and the mixed workload and prints their table;
+`--usage` runs only the usage rows).
 
 The first table keeps the method of earlier runs: each group on the scale data set starts
 with an empty `-wal`, keyctl and its floor alternate on one file, and the floors do not
@@ -598,11 +599,14 @@ compares the total time of all its processes. "Empty -wal" columns repeat the fi
 - `floor_verify`: reads the secret from standard input, SHA-256s it, opens the
   database, reads `user_version`, looks the hash up by its unique index, prints one line.
   With `--record` it also runs one `BEGIN IMMEDIATE` transaction that updates
-  `last_used_at`, inserts one request row and upserts one daily rollup row (WAL,
+  `last_used_at`, inserts one request row and upserts one daily rollup row (keyed by the
+  row number its lookup returned, since schema version 2) (WAL,
   `synchronous=NORMAL`). It does not checkpoint when it exits, unless given
   `--sqlite-defaults` (the steady-state floors): then it closes as a plain SQLite
   program does, checkpointing and deleting the `-wal` when it is the last connection.
-- `floor_rollup`: one scan of the daily rollups summing requests per key over 30 days.
+- `floor_rollup`: one scan of the daily rollups summing requests per key over 30 days
+  (since schema version 2, grouped by the key's row number, as keyctl's rollups are keyed;
+  before, by its text id).
 - `floor_ingest`: parses each JSON line and inserts the request row with the table's
   indexes, 1,000 rows per transaction; no rollups and no checks.
 - In-process floors (criterion, `benches/library.rs`): SHA-256 plus one cached prepared
@@ -639,7 +643,8 @@ compares the total time of all its processes. "Empty -wal" columns repeat the fi
     try:
         with open(path) as f:
             old = f.read()
-        for heading in ("## Targets not met", "## The -wal policy", "## PostgreSQL"):
+        for heading in ("## Targets not met", "## Usage on schema version 2", "## The -wal policy",
+                        "## PostgreSQL"):
             start = old.find("\n" + heading)
             if start < 0:
                 continue

@@ -301,6 +301,7 @@ pub fn build(path: &Path, spec: Spec, progress: bool) -> Known {
     say("rollups");
     {
         // Keys were inserted in order into an empty table: key k is row k + 1.
+        // Two endpoint numbers can fold to one name, hence the upserts.
         let last_seq: i64 = conn
             .query_row(
                 "SELECT seq FROM keys WHERE id = ?1",
@@ -339,7 +340,8 @@ pub fn build(path: &Path, spec: Spec, progress: bool) -> Known {
             let mut insert = tx
                 .prepare(
                     "INSERT INTO usage_endpoints (key_seq, day, endpoint, count) \
-                     VALUES (?1, ?2, ?3, ?4)",
+                     VALUES (?1, ?2, ?3, ?4) ON CONFLICT (key_seq, day, endpoint) \
+                     DO UPDATE SET count = count + excluded.count",
                 )
                 .expect("prepare");
             for ((k, day, e), n) in rows {
@@ -358,7 +360,8 @@ pub fn build(path: &Path, spec: Spec, progress: bool) -> Known {
             let mut insert = tx
                 .prepare(
                     "INSERT INTO usage_endpoints_monthly (key_seq, month, endpoint, count) \
-                     VALUES (?1, ?2, ?3, ?4)",
+                     VALUES (?1, ?2, ?3, ?4) ON CONFLICT (key_seq, month, endpoint) \
+                     DO UPDATE SET count = count + excluded.count",
                 )
                 .expect("prepare");
             for ((k, month, e), n) in rows {
