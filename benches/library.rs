@@ -87,6 +87,14 @@ fn verify(c: &mut Criterion) {
     g.finish();
 
     let mut g = c.benchmark_group("record");
+    // The floor found the key's row number with its lookup.
+    let limited_seq: i64 = conn
+        .query_row(
+            "SELECT seq FROM keys WHERE id = ?1",
+            [&known.limited_id],
+            |r| r.get(0),
+        )
+        .expect("limited key");
     let mut i = 0i64;
     g.bench_function("floor: write transaction", |b| {
         b.iter(|| {
@@ -105,11 +113,11 @@ fn verify(c: &mut Criterion) {
             .execute(params![known.limited_id, now])
             .expect("insert");
             conn.prepare_cached(
-                "INSERT INTO usage_daily (key_id, day, status, count) VALUES (?1, ?2, 200, 1) \
-                 ON CONFLICT (key_id, day, status) DO UPDATE SET count = count + 1",
+                "INSERT INTO usage_daily (key_seq, day, status, count) VALUES (?1, ?2, 200, 1) \
+                 ON CONFLICT (key_seq, day, status) DO UPDATE SET count = count + 1",
             )
             .expect("prepare")
-            .execute(params![known.limited_id, now / 86_400])
+            .execute(params![limited_seq, now / 86_400])
             .expect("upsert");
             conn.execute_batch("COMMIT").expect("commit");
         });

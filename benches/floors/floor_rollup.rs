@@ -1,5 +1,6 @@
 //! Floor for `keyctl usage` over all keys: one scan of the daily rollups
-//! that sums requests per key over the last 30 days, printed as CSV.
+//! that sums requests per key (its row number) over the last 30 days,
+//! printed as CSV.
 
 use std::io::Write;
 
@@ -16,13 +17,16 @@ fn main() {
         .expect("config");
     let today = 1_795_435_200_i64 / 86_400;
     let mut stmt = conn
-        .prepare("SELECT key_id, sum(count) FROM usage_daily WHERE day BETWEEN ?1 AND ?2 GROUP BY key_id")
+        .prepare(
+            "SELECT key_seq, sum(count) FROM usage_daily WHERE day BETWEEN ?1 AND ?2 \
+             GROUP BY key_seq",
+        )
         .expect("prepare");
     let mut rows = stmt.query(params![today - 29, today]).expect("query");
     let out = std::io::stdout();
     let mut out = std::io::BufWriter::new(out.lock());
     while let Some(row) = rows.next().expect("row") {
-        let id: String = row.get(0).expect("id");
+        let id: i64 = row.get(0).expect("key");
         let n: i64 = row.get(1).expect("n");
         writeln!(out, "{id},{n}").expect("write");
     }

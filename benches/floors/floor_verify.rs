@@ -38,15 +38,15 @@ fn main() {
     let version: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .expect("version");
-    let id: Option<String> = conn
+    let found: Option<(String, i64)> = conn
         .query_row(
-            "SELECT id FROM keys WHERE secret_hash = ?1",
+            "SELECT id, seq FROM keys WHERE secret_hash = ?1",
             [&hash[..]],
-            |r| r.get(0),
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()
         .expect("lookup");
-    let Some(id) = id else {
+    let Some((id, seq)) = found else {
         println!("NOT_FOUND");
         return;
     };
@@ -66,9 +66,9 @@ fn main() {
         )
         .expect("insert");
         conn.execute(
-            "INSERT INTO usage_daily (key_id, day, status, count) VALUES (?1, ?2, 200, 1) \
-             ON CONFLICT (key_id, day, status) DO UPDATE SET count = count + 1",
-            params![id, now / 86_400],
+            "INSERT INTO usage_daily (key_seq, day, status, count) VALUES (?1, ?2, 200, 1) \
+             ON CONFLICT (key_seq, day, status) DO UPDATE SET count = count + 1",
+            params![seq, now / 86_400],
         )
         .expect("upsert");
         conn.execute_batch("COMMIT").expect("commit");

@@ -36,7 +36,7 @@ use keyctl::store::Access;
 use keyctl::{Clock, Config, Keyctl, NewKey, Scope, Store, VerifyRequest};
 use sha2::{Digest, Sha256};
 
-const SELECT: &str = "SELECT id FROM keyctl.keys WHERE secret_hash = $1";
+const SELECT: &str = "SELECT id, seq FROM keyctl.keys WHERE secret_hash = $1";
 
 fn connect(url: &str) -> postgres::Client {
     postgres::Config::from_str(url)
@@ -173,8 +173,8 @@ fn measure(url: &str, keyctl_bin: &str, label: &str) {
         .expect("prepare");
     let upsert = floor
         .prepare(
-            "INSERT INTO keyctl.usage_daily AS u (key_id, day, status, count) \
-             VALUES ($1, $2, 200, 1) ON CONFLICT (key_id, day, status) \
+            "INSERT INTO keyctl.usage_daily AS u (key_seq, day, status, count) \
+             VALUES ($1, $2, 200, 1) ON CONFLICT (key_seq, day, status) \
              DO UPDATE SET count = u.count + 1",
         )
         .expect("prepare");
@@ -189,13 +189,14 @@ fn measure(url: &str, keyctl_bin: &str, label: &str) {
             let hash: [u8; 32] = Sha256::digest(secret.as_bytes()).into();
             let r = floor.query_one(&stmt, &[&&hash[..]]).expect("row");
             let id: String = r.get(0);
+            let seq: i64 = r.get(1);
             let now = chrono::Utc::now().timestamp();
             floor
                 .batch_execute("BEGIN; SET LOCAL synchronous_commit = off")
                 .expect("begin");
             floor.execute(&update, &[&id, &now]).expect("update");
             floor.execute(&insert, &[&id, &now]).expect("insert");
-            floor.execute(&upsert, &[&id, &day]).expect("upsert");
+            floor.execute(&upsert, &[&seq, &day]).expect("upsert");
             floor.batch_execute("COMMIT").expect("commit");
         },
     );

@@ -17,7 +17,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use keyctl::secret::KeyPrefix;
-use keyctl::store::{Access, Durability};
+use keyctl::store::{Access, Durability, month_of};
 use keyctl::{Environment, Secret, Store};
 use rusqlite::{Connection, params};
 
@@ -300,45 +300,74 @@ pub fn build(path: &Path, spec: Spec, progress: bool) -> Known {
 
     say("rollups");
     {
+        // Keys were inserted in order into an empty table: key k is row k + 1.
+        // Two endpoint numbers can fold to one name, hence the upserts.
+        let last_seq: i64 = conn
+            .query_row(
+                "SELECT seq FROM keys WHERE id = ?1",
+                [&ids[ids.len() - 1]],
+                |r| r.get(0),
+            )
+            .expect("last key");
+        assert_eq!(last_seq, ids.len() as i64, "keys are numbered in order");
+        let seq = |k: u32| i64::from(k) + 1;
         let mut rows: Vec<_> = daily.into_iter().collect();
-        rows.sort_unstable_by(|a, b| {
-            (&ids[a.0.0 as usize], a.0.1, a.0.2).cmp(&(&ids[b.0.0 as usize], b.0.1, b.0.2))
-        });
+        rows.sort_unstable();
         let tx = conn.transaction().expect("tx");
         {
             let mut insert = tx
                 .prepare(
-                    "INSERT INTO usage_daily (key_id, day, status, count) VALUES (?1, ?2, ?3, ?4)",
+                    "INSERT INTO usage_daily (key_seq, day, status, count) VALUES (?1, ?2, ?3, ?4)",
                 )
                 .expect("prepare");
             for ((k, day, status), n) in rows {
                 insert
-                    .execute(params![ids[k as usize], day, status, n as i64])
+                    .execute(params![seq(k), day, status, n as i64])
                     .expect("insert daily");
+            }
+            let mut monthly: HashMap<(u32, i64, u8), u64> = HashMap::new();
+            for (&(k, day, e), &n) in &endpoints {
+                *monthly.entry((k, month_of(day), e)).or_default() += n;
             }
             let mut rows: Vec<_> = endpoints.into_iter().collect();
             rows.sort_unstable_by(|a, b| {
-                (&ids[a.0.0 as usize], a.0.1, &endpoint_names[a.0.2 as usize]).cmp(&(
-                    &ids[b.0.0 as usize],
+                (a.0.0, a.0.1, &endpoint_names[a.0.2 as usize]).cmp(&(
+                    b.0.0,
                     b.0.1,
                     &endpoint_names[b.0.2 as usize],
                 ))
             });
             let mut insert = tx
                 .prepare(
-                    "INSERT INTO usage_endpoints (key_id, day, endpoint, count) VALUES (?1, ?2, ?3, ?4) \
-                     ON CONFLICT (key_id, day, endpoint) DO UPDATE SET count = count + excluded.count",
+                    "INSERT INTO usage_endpoints (key_seq, day, endpoint, count) \
+                     VALUES (?1, ?2, ?3, ?4) ON CONFLICT (key_seq, day, endpoint) \
+                     DO UPDATE SET count = count + excluded.count",
                 )
                 .expect("prepare");
             for ((k, day, e), n) in rows {
                 insert
-                    .execute(params![
-                        ids[k as usize],
-                        day,
-                        endpoint_names[e as usize],
-                        n as i64
-                    ])
+                    .execute(params![seq(k), day, endpoint_names[e as usize], n as i64])
                     .expect("insert endpoint");
+            }
+            let mut rows: Vec<_> = monthly.into_iter().collect();
+            rows.sort_unstable_by(|a, b| {
+                (a.0.0, a.0.1, &endpoint_names[a.0.2 as usize]).cmp(&(
+                    b.0.0,
+                    b.0.1,
+                    &endpoint_names[b.0.2 as usize],
+                ))
+            });
+            let mut insert = tx
+                .prepare(
+                    "INSERT INTO usage_endpoints_monthly (key_seq, month, endpoint, count) \
+                     VALUES (?1, ?2, ?3, ?4) ON CONFLICT (key_seq, month, endpoint) \
+                     DO UPDATE SET count = count + excluded.count",
+                )
+                .expect("prepare");
+            for ((k, month, e), n) in rows {
+                insert
+                    .execute(params![seq(k), month, endpoint_names[e as usize], n as i64])
+                    .expect("insert monthly endpoint");
             }
         }
         tx.commit().expect("commit rollups");

@@ -192,7 +192,11 @@ impl Keyctl {
         // could lose it (it then fails closed: the secret just shown does not
         // verify). Revocations, rotations and updates are fsynced.
         self.store.write(Durability::Normal, |q| {
-            check_plan_room(q, plan.as_ref(), now, 0)?;
+            // A refusal commits its audit entry alone (SPEC §8).
+            if let Some(full) = plan_full(q, plan.as_ref(), now, 0)? {
+                full.journal(q, "create", None, now, &actor)?;
+                return Ok(Err(full.error()));
+            }
             let key = Key {
                 id: unused_key_id(q)?,
                 name,
@@ -222,8 +226,8 @@ impl Keyctl {
                 event_id,
             };
             hand_over(&created).map_err(Error::SecretNotDelivered)?;
-            Ok(created)
-        })
+            Ok(Ok(created))
+        })?
     }
 
     /// Finds the one key that `query` names: an id, a displayed prefix, or a
@@ -390,8 +394,11 @@ impl Keyctl {
             // A key made active again (a later expiry on an expired key)
             // needs room in the plan, checked under the write lock as
             // `create` checks it.
-            if before.status(now) != Status::Active && key.status(now) == Status::Active {
-                check_plan_room(q, plan.as_ref(), now, 0)?;
+            if before.status(now) != Status::Active
+                && key.status(now) == Status::Active
+                && let Some(full) = plan_full(q, plan.as_ref(), now, 0)?
+            {
+                return Err(full.error());
             }
 
             let mut event_id = None;
@@ -492,7 +499,10 @@ impl Keyctl {
             }
             // The old key stops counting toward the plan once it is replaced.
             let old_counts = old.status(now) == Status::Active;
-            check_plan_room(q, plan.as_ref(), now, u64::from(old_counts))?;
+            if let Some(full) = plan_full(q, plan.as_ref(), now, u64::from(old_counts))? {
+                full.journal(q, "rotate", Some(&old), now, &actor)?;
+                return Ok(Err(full.error()));
+            }
 
             let secret = Secret::generate(&key_prefix, old.environment)?;
             let lifetime = old.expires_at.map(|e| e - old.created_at);
@@ -554,8 +564,8 @@ impl Keyctl {
                 event_id,
             };
             hand_over(&rotated).map_err(Error::SecretNotDelivered)?;
-            Ok(rotated)
-        })
+            Ok(Ok(rotated))
+        })?
     }
 
     /// Checks scopes against the catalog and normalises them; at least one is needed.
@@ -636,37 +646,87 @@ pub(super) fn journal(
     events::record(q, change.event(), key, now, &extra)
 }
 
-/// Refuses when the plan's key count leaves no room for one more key;
-/// `leaving` keys stop counting in the same transaction.
-fn check_plan_room(
-    q: &mut dyn Queries,
-    plan: Option<&Plan>,
-    now: Timestamp,
-    leaving: u64,
-) -> Result<()> {
-    let Some(plan) = plan else { return Ok(()) };
-    let Some(max) = plan.max_keys else {
-        return Ok(());
-    };
-    if max == 0 {
-        return Err(Error::LimitReached {
-            message: format!("plan '{}' has no API access: it allows no keys", plan.name),
-            hint: Some("choose another plan with `plan = ...` in the config".to_owned()),
-        });
-    }
-    let active = q.count_plan_keys(now)?.saturating_sub(leaving);
-    if active >= max {
-        return Err(Error::LimitReached {
+/// A plan whose key count leaves no room for one more key.
+struct PlanFull {
+    plan: String,
+    /// The plan's `max_keys`.
+    max: u64,
+    /// The keys that count toward it now.
+    active: u64,
+}
+
+impl PlanFull {
+    fn error(&self) -> Error {
+        let (plan, max, active) = (&self.plan, self.max, self.active);
+        if max == 0 {
+            return Error::LimitReached {
+                message: format!("plan '{plan}' has no API access: it allows no keys"),
+                hint: Some("choose another plan with `plan = ...` in the config".to_owned()),
+            };
+        }
+        Error::LimitReached {
             message: format!(
-                "plan '{}' allows {max} active key{}, and {active} {} active",
-                plan.name,
+                "plan '{plan}' allows {max} active key{}, and {active} {} active",
                 if max == 1 { "" } else { "s" },
                 if active == 1 { "is" } else { "are" }
             ),
             hint: Some("revoke a key you no longer need, or move to a larger plan".to_owned()),
-        });
+        }
     }
-    Ok(())
+
+    /// Writes the refusal of `command` to the trail, in the caller's
+    /// transaction; `key` is the key the command was about, if any.
+    fn journal(
+        &self,
+        q: &mut dyn Queries,
+        command: &str,
+        key: Option<&Key>,
+        now: Timestamp,
+        actor: &str,
+    ) -> Result<()> {
+        let details = json!({
+            "command": command,
+            "plan": self.plan,
+            "max_keys": self.max,
+            "active_keys": self.active,
+        });
+        let event = match key {
+            Some(key) => Event::about(key, now, actor, action::COMMAND_REFUSED, &details),
+            None => Event {
+                ts: now,
+                actor,
+                action: action::COMMAND_REFUSED,
+                key_id: None,
+                key_prefix: None,
+                details: &details,
+            },
+        };
+        audit::append(q, &event).map(drop)
+    }
+}
+
+/// Whether the plan's key count leaves no room for one more key; `leaving`
+/// keys stop counting in the same transaction.
+fn plan_full(
+    q: &mut dyn Queries,
+    plan: Option<&Plan>,
+    now: Timestamp,
+    leaving: u64,
+) -> Result<Option<PlanFull>> {
+    let Some(plan) = plan else { return Ok(None) };
+    let Some(max) = plan.max_keys else {
+        return Ok(None);
+    };
+    let active = if max == 0 {
+        0
+    } else {
+        q.count_plan_keys(now)?.saturating_sub(leaving)
+    };
+    Ok((active >= max).then(|| PlanFull {
+        plan: plan.name.clone(),
+        max,
+        active,
+    }))
 }
 
 /// Refuses a metadata key set twice, or set and unset, in one change:

@@ -26,16 +26,28 @@ impl Keyctl {
 
     /// Per-key totals over a window, busiest first (then by key id).
     pub fn usage_all(&mut self, window: Window) -> Result<Vec<KeyTotals>> {
+        let mut all = Vec::new();
+        self.usage_each_key(window, |t| {
+            all.push(t);
+            Ok::<(), Error>(())
+        })?;
+        Ok(all)
+    }
+
+    /// Hands each key's totals over a window to `f`, busiest first (then by
+    /// key id), without holding every key in memory: past a few tens of
+    /// thousands of keys, sorted runs go to private temporary files.
+    pub fn usage_each_key<E: From<Error>>(
+        &mut self,
+        window: Window,
+        mut f: impl FnMut(KeyTotals) -> std::result::Result<(), E>,
+    ) -> std::result::Result<(), E> {
         self.authorize("usage", Role::Member)?;
         let (from, to) = window.days();
-        let mut totals = self.store.read(|q| q.totals_by_key(from, to))?;
-        // Busiest first, then by id: the same order on every backend.
-        totals.sort_unstable_by(|a, b| {
-            b.requests
-                .cmp(&a.requests)
-                .then_with(|| a.key_id.cmp(&b.key_id))
-        });
-        Ok(totals)
+        let mut sorted = usage::BusiestFirst::default();
+        self.store
+            .read(|q| q.each_key_totals(from, to, &mut |t| sorted.push(t)))?;
+        sorted.finish(&mut f)
     }
 
     /// Imports request records (JSON Lines) from a gateway log in one

@@ -51,7 +51,10 @@ pub use copy::{CopyQueries, CopyRecord, CopyTable};
 pub use keys::{KeyFilter, KeyQueries, StatusFilter};
 pub use outbox::{DeliveryRow, DeliveryState, EventQuery, EventRow, EventState, OutboxQueries};
 pub use roles::{EVERYONE, RoleGrant, RoleLookup, RoleQueries};
-pub use usage::{Counter, KeyTotals, RequestRecord, RequestTotals, Source, UsageQueries};
+pub use usage::{
+    Counter, EndpointPlan, KeyTotals, RequestRecord, RequestTotals, Source, UsageQueries,
+    days_of_month, month_of,
+};
 
 /// Where the keys live: a SQLite file or a PostgreSQL database.
 #[derive(Clone, PartialEq, Eq)]

@@ -212,3 +212,68 @@ fn a_bad_value_does_not_create_the_database() {
     assert!(!s.db().exists());
     assert!(!s.home().join(".local").exists());
 }
+
+/// The refusals of `command.refused` entries in the trail, oldest first.
+pub fn refusals(s: &Sandbox) -> Vec<serde_json::Value> {
+    let out = s.ok(&[
+        "audit",
+        "--action",
+        "command.refused",
+        "--format",
+        "json",
+        "--limit",
+        "100",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let mut entries = v.as_array().unwrap().clone();
+    entries.reverse();
+    entries
+}
+
+#[test]
+fn a_create_refused_by_the_plan_is_in_the_trail() {
+    let mut s = Sandbox::new();
+    s.config("plan = \"trial\"\n");
+    s.create("a", &[]);
+    s.create("b", &[]);
+    s.set("KEYCTL_ACTOR", "carol");
+    let run = s.run(&["create", "--name", "c", "--scope", "invoices:read"]);
+    assert_eq!(run.code, 5, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("plan 'trial' allows 2"),
+        "{}",
+        run.stderr
+    );
+    let refused = refusals(&s);
+    assert_eq!(refused.len(), 1, "{refused:?}");
+    let e = &refused[0];
+    assert_eq!(e["actor"], "carol");
+    assert_eq!(e["key_id"], serde_json::Value::Null);
+    let details = e["details"].to_string();
+    for part in [
+        "\"command\":\"create\"",
+        "\"plan\":\"trial\"",
+        "\"max_keys\":2",
+        "\"active_keys\":2",
+    ] {
+        assert!(details.contains(part), "{details}");
+    }
+    // Nothing but the refusal was written, and the chain still holds.
+    let keys: serde_json::Value =
+        serde_json::from_str(&s.ok(&["list", "--format", "json"])).unwrap();
+    assert_eq!(keys.as_array().unwrap().len(), 2);
+    s.ok(&["audit", "verify"]);
+}
+
+#[test]
+fn a_plan_without_keys_records_each_refused_create() {
+    let s = Sandbox::new();
+    s.config("plan = \"solo\"\n");
+    for _ in 0..2 {
+        let run = s.run(&["create", "--name", "c", "--scope", "invoices:read"]);
+        assert_eq!(run.code, 5, "{}", run.stderr);
+    }
+    let refused = refusals(&s);
+    assert_eq!(refused.len(), 2, "{refused:?}");
+    assert!(refused[1]["details"].to_string().contains("\"max_keys\":0"));
+}

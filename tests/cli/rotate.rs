@@ -131,3 +131,37 @@ fn a_grace_period_can_end_earlier_but_never_later() {
         5
     );
 }
+
+#[test]
+fn a_rotate_refused_by_the_plan_is_in_the_trail() {
+    let mut s = Sandbox::new();
+    s.config("plan = \"trial\"\n");
+    let (a, _) = s.create("a", &[]);
+    s.create("b", &[]);
+    // The plan shrinks under two active keys: even without the old key
+    // one is left, the whole allowance.
+    s.config("plan = \"trial\"\n[plans.trial]\nmax_keys = 1\n");
+    s.set("KEYCTL_ACTOR", "dave");
+    let run = s.run(&["rotate", &a, "--yes"]);
+    assert_eq!(run.code, 5, "{}", run.stderr);
+    let refused = crate::create::refusals(&s);
+    assert_eq!(refused.len(), 1, "{refused:?}");
+    let e = &refused[0];
+    assert_eq!(e["actor"], "dave");
+    assert_eq!(e["key_id"], a.as_str());
+    let details = e["details"].to_string();
+    for part in [
+        "\"command\":\"rotate\"",
+        "\"plan\":\"trial\"",
+        "\"max_keys\":1",
+        "\"active_keys\":1",
+    ] {
+        assert!(details.contains(part), "{details}");
+    }
+    // The old key is untouched and the chain holds.
+    assert_eq!(
+        json(&s, &["show", &a, "--format", "json"])["status"],
+        "active"
+    );
+    s.ok(&["audit", "verify"]);
+}

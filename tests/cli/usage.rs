@@ -256,3 +256,20 @@ fn usage_windows_are_bounded_and_ingest_names_what_it_cannot_read() {
         run.stderr
     );
 }
+
+#[test]
+fn one_request_and_one_error_are_counted_in_the_singular() {
+    let s = Sandbox::new();
+    let (id, _) = s.create("Billing sync", &[]);
+    let log = format!(
+        "{{\"key\":\"{id}\",\"ts\":\"2026-11-23T10:00:00Z\",\"method\":\"GET\",\"path\":\"/v1/invoices\",\"status\":500}}\n"
+    );
+    s.run_with_stdin(&["ingest"], Some(&log));
+    let out = s.ok(&["usage", &id]);
+    assert!(out.contains("(UTC): 1 request, 1 error (100.0%)"), "{out}");
+    assert!(out.contains("\nLast 1 call\n"), "{out}");
+    assert!(
+        !out.contains("1 errors") && !out.contains("1 requests"),
+        "{out}"
+    );
+}

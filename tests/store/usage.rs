@@ -1,9 +1,14 @@
 //! Usage: request rows, the daily rollups they feed, and limit counters,
 //! read back the same way on every backend.
 
-use keyctl::store::{Counter, Durability, RequestRecord, RequestTotals, Source};
+use std::collections::BTreeMap;
 
-use crate::support::{DAY, at, each_backend, hash, key, request};
+use keyctl::store::{
+    Access, Counter, Durability, Location, RequestRecord, RequestTotals, Source, days_of_month,
+    month_of,
+};
+
+use crate::support::{Backend, DAY, at, backends, each_backend, hash, key, request};
 
 fn with_keys(store: &mut keyctl::Store, ns: &[u32]) {
     store
@@ -58,6 +63,7 @@ fn rollups_add_up_by_day_and_status() {
 #[test]
 fn top_endpoints_sum_over_the_window_most_used_first() {
     each_backend(|store| {
+        with_keys(store, &[1, 2]);
         let id = "key_0000000001";
         store
             .write(Durability::Normal, |q| {
@@ -227,4 +233,198 @@ fn a_counter_is_absent_until_put_then_replaced_whole() {
             })
             .unwrap();
     });
+}
+
+/// The top endpoints of `rows` `(day, endpoint, n)` over `from..=to`, as
+/// a report must list them: most used first, then by endpoint.
+fn expected_top(
+    rows: &[(i64, String, u64)],
+    from: i64,
+    to: i64,
+    limit: usize,
+) -> Vec<(String, u64)> {
+    let mut sums: BTreeMap<&str, u64> = BTreeMap::new();
+    for (day, endpoint, n) in rows {
+        if (from..=to).contains(day) {
+            *sums.entry(endpoint).or_default() += n;
+        }
+    }
+    let mut top: Vec<(String, u64)> = sums
+        .into_iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(e, n)| (e.to_owned(), n))
+        .collect();
+    top.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    top.truncate(limit);
+    top
+}
+
+#[test]
+fn top_endpoints_over_whole_months_agree_with_the_days() {
+    // Three months of traffic with a different mix each day; windows that
+    // read whole months (less their edges) must sum as the days do.
+    let (oct1, _) = days_of_month(month_of(DAY) - 1);
+    let (_, dec31) = days_of_month(month_of(DAY) + 1);
+    let mut rows = Vec::new();
+    let mut dice = 11u64;
+    for day in oct1..=dec31 {
+        for e in 0..6u64 {
+            dice = dice.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            let n = (dice >> 40) % 7;
+            if n > 0 && (day + e as i64) % 3 != 0 {
+                rows.push((day, format!("GET /v1/r{e}"), n));
+            }
+        }
+    }
+    each_backend(|store| {
+        with_keys(store, &[1, 2]);
+        store
+            .write(Durability::Normal, |q| {
+                for (day, endpoint, n) in &rows {
+                    q.add_endpoint("key_0000000001", *day, endpoint, *n)?;
+                }
+                q.add_endpoint("key_0000000002", DAY, "GET /v1/r0", 1_000)
+            })
+            .unwrap();
+        for (from, to) in [
+            (DAY - 29, DAY),
+            (oct1, dec31),
+            (oct1 + 1, dec31 - 1),
+            (oct1 + 14, DAY + 17),
+            (DAY, DAY),
+            (dec31 - 2, dec31 + 40),
+        ] {
+            for limit in [3, 10] {
+                let got = store
+                    .read(|q| q.top_endpoints("key_0000000001", from, to, limit))
+                    .unwrap();
+                assert_eq!(got, expected_top(&rows, from, to, limit), "{from}..={to}");
+            }
+        }
+        assert!(
+            store
+                .read(|q| q.top_endpoints("key_0000000009", oct1, dec31, 10))
+                .unwrap()
+                .is_empty()
+        );
+    });
+}
+
+#[test]
+fn rollups_are_written_only_for_keys_that_exist() {
+    each_backend(|store| {
+        with_keys(store, &[1]);
+        store
+            .write(Durability::Normal, |q| {
+                q.add_daily("key_0000000002", DAY, 200, 5)?;
+                q.add_endpoint("key_0000000002", DAY, "GET /a", 5)
+            })
+            .unwrap();
+        // The key made afterwards starts from nothing.
+        with_keys(store, &[2]);
+        store
+            .read(|q| {
+                assert_eq!(
+                    q.request_totals("key_0000000002", 0)?,
+                    RequestTotals::default()
+                );
+                assert!(q.top_endpoints("key_0000000002", DAY, DAY, 10)?.is_empty());
+                assert!(q.totals_by_key(DAY, DAY)?.is_empty());
+                Ok(())
+            })
+            .unwrap();
+    });
+}
+
+/// The statements that put the rollups of schema version 1 in place: two
+/// keys, rollups of both and of a key that does not exist.
+const VERSION_1_ROWS: &str = "\
+    INSERT INTO {s}keys (id, name, environment, scopes, prefix, secret_hash, created_at, created_by) \
+        VALUES ('key_0000000001', 'one', 'live', '[]', 'sk_live_00000001', {h1}, 0, 'x'), \
+               ('key_0000000002', 'two', 'live', '[]', 'sk_live_00000002', {h2}, 0, 'x'); \
+    INSERT INTO {s}usage_daily (key_id, day, status, count) VALUES \
+        ('key_0000000002', {d}, 200, 4), ('key_0000000002', {d}, 500, 1), \
+        ('key_0000000001', {d0}, 200, 7), ('key_0000000009', {d}, 200, 99); \
+    INSERT INTO {s}usage_endpoints (key_id, day, endpoint, count) VALUES \
+        ('key_0000000002', {d}, 'GET /a', 3), ('key_0000000002', {d0}, 'GET /a', 2), \
+        ('key_0000000002', {d}, 'POST /b', 2), ('key_0000000009', {d}, 'GET /a', 99);";
+
+fn version_1_rows(schema: &str, hash: impl Fn(u8) -> String) -> String {
+    VERSION_1_ROWS
+        .replace("{s}", schema)
+        .replace("{h1}", &hash(1))
+        .replace("{h2}", &hash(2))
+        .replace("{d0}", &(DAY - 25).to_string())
+        .replace("{d}", &DAY.to_string())
+}
+
+#[test]
+fn migration_3_moves_the_rollups_of_version_1() {
+    for backend in backends() {
+        eprintln!("on {backend:?}");
+        let dir = tempfile::tempdir().unwrap();
+        let location = match backend {
+            Backend::Sqlite => {
+                let path = dir.path().join("keys.db");
+                let conn = rusqlite::Connection::open(&path).unwrap();
+                keyctl::store::sqlite::apply_migrations(&conn, 0, 1).unwrap();
+                let hex = |n: u8| format!("x'{}'", format!("{n:02x}").repeat(32));
+                conn.execute_batch(&version_1_rows("", hex)).unwrap();
+                Location::File(path)
+            }
+            Backend::Postgres => {
+                let url = crate::cluster::fresh_database();
+                let mut client =
+                    crate::cluster::cluster().client(&crate::cluster::database_of(&url));
+                client
+                    .batch_execute(
+                        "CREATE SCHEMA keyctl; CREATE TABLE keyctl.schema_migrations \
+                         (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)",
+                    )
+                    .unwrap();
+                keyctl::store::postgres::apply_migrations(&mut client, 0, 1).unwrap();
+                let hex = |n: u8| format!("'\\x{}'::bytea", format!("{n:02x}").repeat(32));
+                client
+                    .batch_execute(&version_1_rows("keyctl.", hex))
+                    .unwrap();
+                Location::Postgres(url)
+            }
+        };
+        let mut store = keyctl::Store::open_location(&location, Access::Write).unwrap();
+        store
+            .read(|q| {
+                assert_eq!(
+                    q.request_totals("key_0000000002", DAY)?,
+                    RequestTotals {
+                        all_time: 5,
+                        since: 5,
+                        errors_since: 1,
+                    }
+                );
+                assert_eq!(
+                    q.daily_usage("key_0000000001", DAY - 29, DAY)?,
+                    [(DAY - 25, 200, 7)]
+                );
+                assert_eq!(
+                    q.top_endpoints("key_0000000002", DAY - 29, DAY, 10)?,
+                    [("GET /a".to_owned(), 5), ("POST /b".to_owned(), 2)]
+                );
+                // The monthly rollup was filled: a window of this month
+                // less its first days reads it.
+                let (first, last) = days_of_month(month_of(DAY));
+                assert_eq!(
+                    q.top_endpoints("key_0000000002", first + 1, last, 10)?,
+                    [("GET /a".to_owned(), 3), ("POST /b".to_owned(), 2)]
+                );
+                let mut totals = q.totals_by_key(DAY - 29, DAY)?;
+                totals.sort_by(|a, b| a.key_id.cmp(&b.key_id));
+                let got: Vec<(&str, u64, u64)> = totals
+                    .iter()
+                    .map(|t| (t.key_id.as_str(), t.requests, t.errors))
+                    .collect();
+                assert_eq!(got, [("key_0000000001", 7, 0), ("key_0000000002", 5, 1)]);
+                Ok(())
+            })
+            .unwrap();
+    }
 }

@@ -152,6 +152,16 @@ pub fn run(ctx: &mut Ctx, args: &UsageArgs) -> anyhow::Result<ExitCode> {
             let report = kc.usage(key, window, args.recent)?;
             render_report(&mut ctx.out, &report, now)?;
         }
+        None if ctx.out.format == Format::Csv => {
+            // Streamed: the rows are never all in memory.
+            let mut w = ctx.out.csv();
+            w.write_record(TOTALS_HEADER).map_err(csv_io)?;
+            kc.usage_each_key(window, |t| -> anyhow::Result<()> {
+                w.write_record(totals_record(&t)).map_err(csv_io)?;
+                Ok(())
+            })?;
+            w.flush()?;
+        }
         None => {
             let totals = kc.usage_all(window)?;
             render_totals(ctx, &totals, window)?;
@@ -174,6 +184,15 @@ fn percent(part: u64, total: u64) -> String {
         "0.0%".to_owned()
     } else {
         format!("{:.1}%", part as f64 * 100.0 / total as f64)
+    }
+}
+
+/// `n` and a noun that takes an `s` in the plural: "1 error", "2 errors".
+fn counted(n: u64, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
     }
 }
 
@@ -248,11 +267,11 @@ fn render_report(
                 escape(&r.key.name)
             ))?;
             out.line(&format!(
-                "{} to {} (UTC): {} requests, {} errors ({})",
+                "{} to {} (UTC): {}, {} ({})",
                 first.map(|d| d.0.to_string()).unwrap_or_default(),
                 last.map(|d| d.0.to_string()).unwrap_or_default(),
-                r.total,
-                r.errors,
+                counted(r.total, "request"),
+                counted(r.errors, "error"),
                 percent(r.errors, r.total)
             ))?;
             out.line("")?;
@@ -303,7 +322,8 @@ fn render_report(
             if r.recent.is_empty() {
                 out.line("No calls in this window.")?;
             } else {
-                out.line(&format!("Last {} calls", r.recent.len()))?;
+                let n = r.recent.len() as u64;
+                out.line(&format!("Last {}", counted(n, "call")))?;
                 let mut t = out.table(&[
                     "TIME",
                     "METHOD",
@@ -353,6 +373,28 @@ fn call_json(c: &RequestRecord) -> CallJson<'_> {
     }
 }
 
+const TOTALS_HEADER: [&str; 7] = [
+    "id",
+    "name",
+    "prefix",
+    "requests",
+    "errors",
+    "error_rate",
+    "last_used_at",
+];
+
+fn totals_record(t: &KeyTotals) -> [String; 7] {
+    [
+        t.key_id.clone(),
+        escape(&t.name).into_owned(),
+        t.prefix.clone(),
+        t.requests.to_string(),
+        t.errors.to_string(),
+        rate(t.errors, t.requests).to_string(),
+        t.last_used_at.map(rfc3339).unwrap_or_default(),
+    ]
+}
+
 fn render_totals(ctx: &mut Ctx, totals: &[KeyTotals], window: Window) -> anyhow::Result<()> {
     let out = &mut ctx.out;
     match out.format {
@@ -372,27 +414,9 @@ fn render_totals(ctx: &mut Ctx, totals: &[KeyTotals], window: Window) -> anyhow:
         )?,
         Format::Csv => {
             let mut w = out.csv();
-            w.write_record([
-                "id",
-                "name",
-                "prefix",
-                "requests",
-                "errors",
-                "error_rate",
-                "last_used_at",
-            ])
-            .map_err(csv_io)?;
+            w.write_record(TOTALS_HEADER).map_err(csv_io)?;
             for t in totals {
-                w.write_record([
-                    t.key_id.clone(),
-                    escape(&t.name).into_owned(),
-                    t.prefix.clone(),
-                    t.requests.to_string(),
-                    t.errors.to_string(),
-                    rate(t.errors, t.requests).to_string(),
-                    t.last_used_at.map(rfc3339).unwrap_or_default(),
-                ])
-                .map_err(csv_io)?;
+                w.write_record(totals_record(t)).map_err(csv_io)?;
             }
             w.flush()?;
         }

@@ -64,8 +64,8 @@ impl CopyQueries for PgTx<'_> {
                 },
             ),
             CopyTable::UsageDaily => self.each_row(
-                "SELECT key_id, day, status, count FROM keyctl.usage_daily \
-                 ORDER BY key_id, day, status",
+                "SELECT k.id, u.day, u.status, u.count FROM keyctl.usage_daily AS u \
+                 JOIN keyctl.keys AS k ON k.seq = u.key_seq ORDER BY k.id, u.day, u.status",
                 &[],
                 &mut |r| {
                     f(CopyRecord::Daily {
@@ -77,8 +77,8 @@ impl CopyQueries for PgTx<'_> {
                 },
             ),
             CopyTable::UsageEndpoints => self.each_row(
-                "SELECT key_id, day, endpoint, count FROM keyctl.usage_endpoints \
-                 ORDER BY key_id, day, endpoint",
+                "SELECT k.id, u.day, u.endpoint, u.count FROM keyctl.usage_endpoints AS u \
+                 JOIN keyctl.keys AS k ON k.seq = u.key_seq ORDER BY k.id, u.day, u.endpoint",
                 &[],
                 &mut |r| {
                     f(CopyRecord::Endpoint {

@@ -18,6 +18,7 @@ use crate::error::{Error, Result};
 pub const MIGRATIONS: &[&str] = &[
     include_str!("sql/0001_init.sql"),
     include_str!("sql/0002_roles.sql"),
+    include_str!("sql/0003_rollups_by_key_seq.sql"),
 ];
 
 /// The schema version this build writes.

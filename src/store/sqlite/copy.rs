@@ -67,7 +67,8 @@ impl CopyQueries for SqliteTx<'_> {
                 f,
             ),
             CopyTable::UsageDaily => self.copy_rows(
-                "SELECT key_id, day, status, count FROM usage_daily ORDER BY key_id, day, status",
+                "SELECT k.id, u.day, u.status, u.count FROM usage_daily AS u \
+                 JOIN keys AS k ON k.seq = u.key_seq ORDER BY k.id, u.day, u.status",
                 |r| {
                     Ok(CopyRecord::Daily {
                         key_id: r.get(0)?,
@@ -79,8 +80,8 @@ impl CopyQueries for SqliteTx<'_> {
                 f,
             ),
             CopyTable::UsageEndpoints => self.copy_rows(
-                "SELECT key_id, day, endpoint, count FROM usage_endpoints \
-                 ORDER BY key_id, day, endpoint",
+                "SELECT k.id, u.day, u.endpoint, u.count FROM usage_endpoints AS u \
+                 JOIN keys AS k ON k.seq = u.key_seq ORDER BY k.id, u.day, u.endpoint",
                 |r| {
                     Ok(CopyRecord::Endpoint {
                         key_id: r.get(0)?,

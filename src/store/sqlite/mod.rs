@@ -449,6 +449,10 @@ mod tests {
         let big = "x".repeat(4000);
         store
             .write(Durability::Normal, |q| {
+                // Rollups are written only for a key that exists.
+                let mut key = crate::key::Key::sample(crate::scope::ScopeSet::default());
+                key.id = "key_0000000001".into();
+                q.insert_key(&key, &crate::secret::SecretHash::of(&key.id))?;
                 for i in 0..2000 {
                     q.add_endpoint("key_0000000001", i, &big, 1)?;
                 }

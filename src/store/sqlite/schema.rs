@@ -23,6 +23,7 @@ pub const APPLICATION_ID: i32 = 0x6b63_746c;
 pub const MIGRATIONS: &[&str] = &[
     include_str!("sql/0001_init.sql"),
     include_str!("sql/0002_roles.sql"),
+    include_str!("sql/0003_rollups_by_key_seq.sql"),
 ];
 
 /// The schema version this build writes.
