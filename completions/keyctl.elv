@@ -43,6 +43,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand webhooks 'Webhooks and hooks of the config'
             cand migrate 'Copy every key, request, rollup, audit entry, limit counter and event to another store'
             cand scopes 'List the scope catalog and the levels'
+            cand serve 'Verify keys over HTTP for API gateways and services'
             cand completions 'Print the completion script for a shell'
             cand man 'Print the man page of keyctl or of one command'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -438,6 +439,22 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'keyctl;serve'= {
+            cand --db 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
+            cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
+            cand --format 'Output format'
+            cand --color 'When to colour the output (NO_COLOR is honoured)'
+            cand --actor 'The operator to record [default: $KEYCTL_ACTOR, else the login name]'
+            cand --listen 'Address to listen on, HOST:PORT or unix:PATH (repeatable) [default: 127.0.0.1:7373]'
+            cand --log-format 'Access-log format [default: text]'
+            cand -q 'Print only the essential value (the secret for create and rotate)'
+            cand --quiet 'Print only the essential value (the secret for create and rotate)'
+            cand --no-record 'Verify without recording: no request, no usage, no limit consumed, no audit event'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'keyctl;completions'= {
             cand --db 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
             cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
@@ -479,6 +496,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand webhooks 'Webhooks and hooks of the config'
             cand migrate 'Copy every key, request, rollup, audit entry, limit counter and event to another store'
             cand scopes 'List the scope catalog and the levels'
+            cand serve 'Verify keys over HTTP for API gateways and services'
             cand completions 'Print the completion script for a shell'
             cand man 'Print the man page of keyctl or of one command'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -576,6 +594,8 @@ set edit:completion:arg-completer[keyctl] = {|@words|
         &'keyctl;help;migrate'= {
         }
         &'keyctl;help;scopes'= {
+        }
+        &'keyctl;help;serve'= {
         }
         &'keyctl;help;completions'= {
         }

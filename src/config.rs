@@ -133,6 +133,7 @@ struct RawConfig {
     webhooks: Vec<RawWebhook>,
     #[serde(default)]
     hooks: Vec<RawHook>,
+    serve: Option<ServeSettings>,
 }
 
 /// `[events]`: delivery settings.
@@ -143,6 +144,20 @@ struct RawEvents {
     max_attempts: Option<u32>,
     timeout: Option<String>,
     backoff: Option<String>,
+}
+
+/// `[serve]`: defaults for `keyctl serve`, which its options override. The
+/// values are checked by the command, which names this file in its errors.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServeSettings {
+    /// Addresses to listen on (`HOST:PORT` or `unix:PATH`).
+    pub listen: Option<Vec<String>>,
+    /// Verify without recording.
+    #[serde(default)]
+    pub no_record: bool,
+    /// `text` or `json`.
+    pub log_format: Option<String>,
 }
 
 /// One `[[webhooks]]` entry.
@@ -181,6 +196,8 @@ pub struct Config {
     pub roles: Option<Roles>,
     /// `[events]`, `[[webhooks]]` and `[[hooks]]`.
     pub events: EventSettings,
+    /// `[serve]`.
+    pub serve: ServeSettings,
 }
 
 impl Default for Config {
@@ -194,6 +211,7 @@ impl Default for Config {
             plan: None,
             roles: None,
             events: EventSettings::default(),
+            serve: ServeSettings::default(),
         }
     }
 }
@@ -240,6 +258,7 @@ impl Config {
         let mut config = Config {
             source: Some(path.to_path_buf()),
             database: raw.database,
+            serve: raw.serve.unwrap_or_default(),
             ..Config::default()
         };
         if let Some(p) = raw.key_prefix {

@@ -24,6 +24,7 @@ pub mod commands;
 pub mod generate;
 pub mod prompt;
 pub mod render;
+pub mod serve;
 
 const LONG_ABOUT: &str = "\
 keyctl manages API keys in one local SQLite file, or in a PostgreSQL database \
@@ -119,6 +120,8 @@ pub enum Command {
     Migrate(commands::migrate::MigrateArgs),
     /// List the scope catalog and the levels
     Scopes(commands::scopes::ScopesArgs),
+    /// Verify keys over HTTP for API gateways and services
+    Serve(commands::serve::ServeArgs),
     /// Print the completion script for a shell
     Completions(commands::completions::CompletionsArgs),
     /// Print the man page of keyctl or of one command
@@ -289,6 +292,7 @@ fn dispatch(cli: Cli, exiting: bool) -> anyhow::Result<ExitCode> {
         Command::Webhooks(args) => commands::webhooks::run(&mut ctx, &args),
         Command::Migrate(args) => commands::migrate::run(&mut ctx, &args),
         Command::Scopes(args) => commands::scopes::run(&mut ctx, &args),
+        Command::Serve(args) => commands::serve::run(&mut ctx, &args),
         Command::Completions(args) => commands::completions::run(&mut ctx, &args),
         Command::Man(args) => commands::man::run(&mut ctx, &args),
     }?;

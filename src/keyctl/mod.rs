@@ -28,6 +28,7 @@ use crate::text;
 use crate::time::{Clock, Timestamp};
 
 mod audit;
+mod batch;
 mod deliver;
 mod events;
 mod keys;
@@ -35,6 +36,7 @@ mod migrate;
 mod usage;
 mod verify;
 
+pub use batch::Presented;
 pub use keys::{
     Created, KeyChanges, KeyDetails, ListFilter, MAX_GRACE, NewKey, Revoked, Rotated, Updated,
 };

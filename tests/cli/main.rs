@@ -23,6 +23,7 @@ mod reliability;
 mod revoke;
 mod rotate;
 mod scopes;
+mod serve;
 mod show;
 mod storage;
 mod update;

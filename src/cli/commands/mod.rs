@@ -22,6 +22,7 @@ pub mod migrate;
 pub mod revoke;
 pub mod rotate;
 pub mod scopes;
+pub mod serve;
 pub mod show;
 pub mod update;
 pub mod usage;

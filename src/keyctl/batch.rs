@@ -1,0 +1,95 @@
+//! Group commit on [`Keyctl`]: many recorded verifications in one write
+//! transaction, for a server whose clients arrive together.
+//!
+//! Each verification in a batch is exactly the one [`Keyctl::verify`] makes
+//! (the same decision in [`crate::verify::evaluate`], the same recording in
+//! [`crate::verify::record`]), run one after the other inside a single
+//! transaction that holds the write lock. Limits therefore stay exact: the
+//! second verification of a key in a batch sees the counter the first one
+//! advanced. Either the whole batch commits or none of it does, so a caller
+//! answers its clients only after [`Keyctl::verify_batch`] has returned `Ok`.
+//! The operator's role is checked once per batch.
+
+use super::Keyctl;
+use crate::error::Result;
+use crate::role::Role;
+use crate::secret::Secret;
+use crate::store::Durability;
+use crate::verify::{self, Verification, VerifyRequest};
+
+/// One verification of a batch: the presented secret and what it asks.
+#[derive(Debug, Clone)]
+pub struct Presented {
+    /// The secret as the client sent it (never stored, never logged).
+    pub secret: String,
+    pub request: VerifyRequest,
+}
+
+impl Keyctl {
+    /// Verifies and records every item of `batch` in one write transaction,
+    /// in order. The outer `Err` is the transaction's (nothing of the batch
+    /// was written); an inner `Err` is that item's own request, which cannot
+    /// be judged (see [`VerifyRequest::required_scopes`]) and was neither
+    /// decided nor recorded. Items with `record: false` are decided inside the
+    /// same snapshot and write nothing.
+    ///
+    /// `claim(i)` is asked for each item once the write lock is held; an item
+    /// it refuses (a caller that stopped waiting) is skipped, writes nothing,
+    /// and is `None` in the result. A claimed item's caller must wait for the
+    /// answer: the lock is already held, so it comes as soon as the
+    /// transaction commits or fails.
+    pub fn verify_batch(
+        &mut self,
+        batch: &[Presented],
+        claim: &mut dyn FnMut(usize) -> bool,
+    ) -> Result<Vec<Option<Result<Verification>>>> {
+        self.authorize("verify", Role::Member)?;
+        let now = self.now();
+        let plan = self.config.plan.as_ref();
+        let actor = &self.actor;
+        self.store.write(Durability::Normal, |q| {
+            let mut out = Vec::with_capacity(batch.len());
+            for (i, item) in batch.iter().enumerate() {
+                if !claim(i) {
+                    out.push(None);
+                    continue;
+                }
+                let request = &item.request;
+                let required = match request.required_scopes() {
+                    Ok(r) => r,
+                    Err(e) => {
+                        out.push(Some(Err(e.into())));
+                        continue;
+                    }
+                };
+                let presented = item.secret.strip_suffix('\n').unwrap_or(&item.secret);
+                let presented = presented.strip_suffix('\r').unwrap_or(presented);
+                let parsed = Secret::parse(presented);
+                let verification = match &parsed {
+                    Ok(secret) => verify::evaluate(
+                        q,
+                        &secret.hash(),
+                        now,
+                        request,
+                        required,
+                        plan,
+                        request.record,
+                    )?,
+                    Err(reason) => verify::malformed(Some(*reason), required),
+                };
+                if request.record {
+                    let shown = parsed.as_ref().ok().map(Secret::display_prefix);
+                    verify::record(q, &verification, request, now, actor, shown.as_deref())?;
+                }
+                out.push(Some(Ok(verification)));
+            }
+            Ok(out)
+        })
+    }
+
+    /// Whether the store answers: one indexed lookup, outside any
+    /// transaction, for a readiness probe.
+    pub fn ping(&mut self) -> Result<()> {
+        self.store.peek(|q| q.key_id_exists("key_ping").map(drop))
+    }
+}
