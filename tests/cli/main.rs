@@ -13,6 +13,7 @@ mod create;
 mod docs;
 mod errors;
 mod events;
+mod gateways;
 mod generated;
 mod interactive;
 mod layers;
