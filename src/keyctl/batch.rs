@@ -93,3 +93,71 @@ impl Keyctl {
         self.store.peek(|q| q.key_id_exists("key_ping").map(drop))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::keyctl::NewKey;
+    use crate::scope::Scope;
+    use crate::store::{Access, Store};
+    use crate::time::Clock;
+    use crate::verify::Outcome;
+
+    fn keyctl(dir: &std::path::Path) -> Keyctl {
+        let store = Store::open(&dir.join("k.db"), Access::Write).unwrap();
+        let clock = Clock::fixed(crate::time::from_unix(1_795_000_000));
+        Keyctl::new(store, Config::default(), clock, "tester".into())
+    }
+
+    #[test]
+    fn a_batch_consumes_limits_in_order_and_skips_what_is_not_claimed() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut kc = keyctl(dir.path());
+        let config = Config::default();
+        let mut new = NewKey::new(
+            "metered",
+            vec![Scope::parse("invoices:read", &config.catalog).unwrap()],
+        );
+        new.rate_limit = Some("5/min".parse().unwrap());
+        let created = kc.create(new).unwrap();
+        let item = |path: &str| Presented {
+            secret: format!("{}\n", created.secret.expose()),
+            request: VerifyRequest::http("GET", path),
+        };
+        let mut batch: Vec<Presented> = (0..8).map(|_| item("/v1/invoices")).collect();
+        batch.push(item("/v1/invoices/..;/payouts"));
+        let results = kc.verify_batch(&batch, &mut |i| i != 2).unwrap();
+        assert!(results[2].is_none(), "not claimed, not decided");
+        let outcomes: Vec<Outcome> = results
+            .iter()
+            .flatten()
+            .filter_map(|r| r.as_ref().ok())
+            .map(|v| v.outcome)
+            .collect();
+        assert_eq!(
+            outcomes,
+            [
+                Outcome::Valid,
+                Outcome::Valid,
+                Outcome::Valid,
+                Outcome::Valid,
+                Outcome::Valid,
+                Outcome::RateLimited,
+                Outcome::RateLimited
+            ]
+        );
+        assert!(matches!(results[8], Some(Err(_))), "unjudgeable, alone");
+        let report = kc
+            .usage(
+                &created.key.id,
+                crate::usage::Window::last_days(kc.now(), 1),
+                0,
+            )
+            .unwrap();
+        assert_eq!(
+            report.total, 7,
+            "the skipped and the unjudgeable were not recorded"
+        );
+    }
+}

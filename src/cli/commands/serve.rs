@@ -114,6 +114,7 @@ pub fn run(ctx: &mut Ctx, args: &ServeArgs) -> anyhow::Result<ExitCode> {
             Ok(Keyctl::new(store, config.clone(), clock, actor.clone()))
         }
     };
+    let inline_reads = matches!(location, Location::File(_));
     let store = Store::open_location(&location, access)?;
     let mut writer = Keyctl::new(store, ctx.config.clone(), clock, actor);
     writer.authorize("serve", Role::Member)?;
@@ -127,6 +128,7 @@ pub fn run(ctx: &mut Ctx, args: &ServeArgs) -> anyhow::Result<ExitCode> {
         clock,
         writer,
         Box::new(open),
+        inline_reads,
     )?;
     Ok(ExitCode::Success)
 }

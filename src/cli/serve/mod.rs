@@ -100,13 +100,15 @@ enum Bound {
 
 /// Serves until `SIGTERM` or `SIGINT`. `writer` records verifications (see
 /// [`writer`]); `open_reader` opens a `Keyctl` for verifications that record
-/// nothing and for readiness.
+/// nothing and for readiness, run on the async workers when `inline_reads`
+/// (see [`readers`]).
 pub fn run(
     options: Options,
     config: Config,
     clock: Clock,
     writer: Keyctl,
     open_reader: Box<dyn Fn() -> crate::error::Result<Keyctl> + Send + Sync>,
+    inline_reads: bool,
 ) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -126,7 +128,7 @@ pub fn run(
         clock,
         record: options.record,
         writer: queue,
-        readers: Readers::new(open_reader),
+        readers: Readers::new(open_reader, inline_reads),
         metrics,
         log: AccessLog {
             format: options.log_format,

@@ -2,11 +2,16 @@
 //! (`--no-record`, `"record": false`) and the readiness probe.
 //!
 //! Such a verification writes nothing, so it needs no place in the writer's
-//! queue: it runs on a blocking thread with a [`Keyctl`] taken from a small
-//! pool of idle ones (opened on demand, at most [`MAX_READERS`] at once), and
-//! each lookup sees the latest committed state, so a key revoked by another
-//! process is refused by the next request.
+//! queue, and each lookup sees the latest committed state, so a key revoked
+//! by another process is refused by the next request. On SQLite a read in
+//! WAL mode never waits for a writer and takes a few microseconds, so it runs
+//! on the async worker that holds the request, with that worker thread's own
+//! [`Keyctl`]: handing it to a blocking thread would cost more than the read.
+//! On PostgreSQL a read is a network round trip, so it runs on a blocking
+//! thread with a [`Keyctl`] taken from a small pool of idle ones (opened on
+//! demand, at most [`MAX_READERS`] at once).
 
+use std::cell::RefCell;
 use std::sync::{Arc, Mutex};
 
 use tokio::sync::Semaphore;
@@ -21,19 +26,41 @@ pub const MAX_READERS: usize = 8;
 
 type Opener = dyn Fn() -> Result<Keyctl> + Send + Sync;
 
+thread_local! {
+    /// The reading `Keyctl` of this worker thread (SQLite only).
+    static LOCAL: RefCell<Option<Keyctl>> = const { RefCell::new(None) };
+}
+
 /// A pool of reading [`Keyctl`]s.
 pub struct Readers {
     idle: Mutex<Vec<Keyctl>>,
     open: Box<Opener>,
     permits: Semaphore,
+    /// Reads run on the calling worker thread (SQLite).
+    inline: bool,
 }
 
 impl Readers {
-    pub fn new(open: Box<Opener>) -> Arc<Readers> {
+    /// Readers that open their `Keyctl`s with `open`; `inline` for a store
+    /// whose reads never block for long (SQLite).
+    pub fn new(open: Box<Opener>, inline: bool) -> Arc<Readers> {
         Arc::new(Readers {
             idle: Mutex::new(Vec::new()),
             open,
             permits: Semaphore::new(MAX_READERS),
+            inline,
+        })
+    }
+
+    /// Runs `f` on this worker thread's `Keyctl`, opened on first use.
+    fn local<T>(&self, f: impl FnOnce(&mut Keyctl) -> T) -> Option<T> {
+        LOCAL.with(|cell| {
+            let mut slot = cell.try_borrow_mut().ok()?;
+            let kc = match slot.as_mut() {
+                Some(kc) => kc,
+                None => slot.insert((self.open)().ok()?),
+            };
+            Some(f(kc))
         })
     }
 
@@ -83,6 +110,11 @@ impl Readers {
 
     /// Whether the store answers.
     pub async fn ping(self: &Arc<Self>) -> bool {
-        matches!(self.with(Keyctl::ping).await, Some(Ok(())))
+        let answer = if self.inline {
+            self.local(Keyctl::ping)
+        } else {
+            self.with(Keyctl::ping).await
+        };
+        matches!(answer, Some(Ok(())))
     }
 }
