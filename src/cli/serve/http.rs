@@ -233,9 +233,7 @@ async fn run(state: &State, presented: Presented) -> Result<Verification, Respon
     let answer = if presented.request.record {
         state.writer.verify(presented, STORE_DEADLINE).await
     } else {
-        tokio::time::timeout(STORE_DEADLINE, state.readers.verify(presented))
-            .await
-            .unwrap_or(Answer::Unavailable)
+        state.readers.verify(presented, STORE_DEADLINE).await
     };
     match answer {
         Answer::Done(v) => Ok(*v),

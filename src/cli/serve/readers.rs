@@ -13,6 +13,7 @@
 
 use std::cell::RefCell;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use tokio::sync::Semaphore;
 
@@ -89,19 +90,27 @@ impl Readers {
         .flatten()
     }
 
-    /// Verifies without recording.
-    pub async fn verify(self: &Arc<Self>, item: Presented) -> Answer {
-        let result = self
-            .with(move |kc| {
-                if let Err(e) = item.request.required_scopes() {
-                    return Ok(Answer::Unjudgeable(
-                        crate::error::Error::from(e).to_string(),
-                    ));
-                }
-                kc.verify(&item.secret, &item.request)
-                    .map(|v| Answer::Done(Box::new(v)))
-            })
-            .await;
+    /// Verifies without recording. A read on the blocking pool that takes
+    /// longer than `deadline` is answered [`Answer::Unavailable`]; an inline
+    /// read needs no timer (a timer per request costs more than the read).
+    pub async fn verify(self: &Arc<Self>, item: Presented, deadline: Duration) -> Answer {
+        let run = move |kc: &mut Keyctl| {
+            if let Err(e) = item.request.required_scopes() {
+                return Ok(Answer::Unjudgeable(
+                    crate::error::Error::from(e).to_string(),
+                ));
+            }
+            kc.verify(&item.secret, &item.request)
+                .map(|v| Answer::Done(Box::new(v)))
+        };
+        let result = if self.inline {
+            self.local(run)
+        } else {
+            tokio::time::timeout(deadline, self.with(run))
+                .await
+                .ok()
+                .flatten()
+        };
         match result {
             Some(Ok(answer)) => answer,
             Some(Err(_)) | None => Answer::Unavailable,
