@@ -106,12 +106,17 @@ impl Server {
 
     /// Sends SIGTERM and waits: returns the exit code.
     pub fn stop(&mut self) -> i32 {
+        self.signal(libc::SIGTERM)
+    }
+
+    /// Sends `signal` and waits: returns the exit code.
+    pub fn signal(&mut self, signal: libc::c_int) -> i32 {
         let Some(mut child) = self.child.take() else {
             return -1;
         };
         let pid = libc::pid_t::try_from(child.id()).unwrap();
         // SAFETY: kill(2) on our own child's pid has no memory effects.
-        unsafe { libc::kill(pid, libc::SIGTERM) };
+        unsafe { libc::kill(pid, signal) };
         let status = child.wait().expect("wait for serve");
         // Let the reader thread take the last lines.
         std::thread::sleep(Duration::from_millis(50));
@@ -626,6 +631,30 @@ fn sigterm_answers_what_is_in_flight_commits_it_and_exits_0() {
         srv.log().last().map(String::as_str),
         Some("keyctl serve: stopped")
     );
+}
+
+#[test]
+fn sigint_stops_as_sigterm_does_and_a_taken_address_is_an_error() {
+    let s = Sandbox::new();
+    let (id, key) = s.create("billing", &[]);
+    let mut srv = Server::start(&s, &[]);
+    assert_eq!(srv.auth(&key, "GET", "/v1/invoices").status, 200);
+    let Target::Tcp(addr) = srv.target.clone() else {
+        unreachable!()
+    };
+    let taken = s.run(&["serve", "--listen", &addr]);
+    assert_eq!(taken.code, 1, "{}", taken.stderr);
+    assert!(
+        taken.stderr.contains(&addr),
+        "names the address: {}",
+        taken.stderr
+    );
+    assert_eq!(srv.signal(libc::SIGINT), 0, "{:?}", srv.log());
+    assert_eq!(
+        srv.log().last().map(String::as_str),
+        Some("keyctl serve: stopped")
+    );
+    assert_eq!(recorded(&s, &id), 1);
 }
 
 #[test]
