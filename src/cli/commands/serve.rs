@@ -20,7 +20,7 @@ pub const DEFAULT_LISTEN: &str = "127.0.0.1:7373";
 #[derive(Debug, Args)]
 #[command(
     long_about = "Verify keys over HTTP, for API gateways (nginx auth_request, Caddy forward_auth, \
-        Traefik ForwardAuth, Envoy ext_authz) and for services in any language. GET /auth \
+        Traefik ForwardAuth, Envoy ext_authz) and for services in any language. /auth (any method) \
         authorizes the request a gateway forwards (key from Authorization: Bearer or X-API-Key; \
         method and path from X-Original-Method/X-Original-URI or X-Forwarded-Method/X-Forwarded-Uri; \
         scopes from ?scope=, else derived): 200, 401, 403 or 429, with X-Keyctl-* headers to pass \
