@@ -324,8 +324,9 @@ pub fn check_chain(q: &mut dyn Queries, expected_head: Option<&str>) -> Result<C
     })
 }
 
-/// The trail's filters, in the user's terms.
-#[derive(Debug, Clone, Default)]
+/// The trail's filters, in the user's terms. The default selects the
+/// [`AuditFilter::DEFAULT_LIMIT`] newest entries of every kind.
+#[derive(Debug, Clone)]
 pub struct AuditFilter {
     /// A key: id, displayed prefix or name.
     pub key: Option<String>,
@@ -336,7 +337,28 @@ pub struct AuditFilter {
     pub status: Option<StatusMatch>,
     /// A path prefix.
     pub path: Option<String>,
+    /// At most this many entries, newest first; at least 1.
     pub limit: usize,
+}
+
+impl AuditFilter {
+    /// The limit of the default filter (as `keyctl audit` without `--limit`).
+    pub const DEFAULT_LIMIT: usize = 50;
+}
+
+impl Default for AuditFilter {
+    fn default() -> AuditFilter {
+        AuditFilter {
+            key: None,
+            actions: Vec::new(),
+            actor: None,
+            since: None,
+            until: None,
+            status: None,
+            path: None,
+            limit: AuditFilter::DEFAULT_LIMIT,
+        }
+    }
 }
 
 /// Refuses an action name that is not in [`action::ALL`].

@@ -89,7 +89,18 @@ pub fn config_path(cli: Option<&Path>, env: &EnvVars) -> Option<(PathBuf, bool)>
     env.default_config_path().map(|p| (p, false))
 }
 
-/// The database path: `--db` > `KEYCTL_DB` > `database` in the config > the XDG default.
+/// The store these settings name (see [`db_path`]): a `postgres://` URL is
+/// PostgreSQL, anything else a SQLite file.
+pub fn db_location(
+    cli: Option<&Path>,
+    env: &EnvVars,
+    config: &Config,
+) -> Result<crate::store::Location> {
+    db_path(cli, env, config).map(|p| crate::store::Location::of(&p))
+}
+
+/// The database setting: `--db` > `KEYCTL_DB` > `database` in the config >
+/// the XDG default. It may hold a URL: open it as [`db_location`] does.
 pub fn db_path(cli: Option<&Path>, env: &EnvVars, config: &Config) -> Result<PathBuf> {
     if let Some(p) = cli {
         return Ok(p.to_path_buf());
@@ -111,7 +122,7 @@ pub fn db_path(cli: Option<&Path>, env: &EnvVars, config: &Config) -> Result<Pat
     env.default_db_path().ok_or_else(|| {
         Error::usage(
             "cannot find a place for the database: HOME and XDG_DATA_HOME are unset",
-            Some("pass --db PATH or set KEYCTL_DB".to_owned()),
+            Some(crate::error::hint::NO_DB_PLACE.to_owned()),
         )
     })
 }
@@ -281,11 +292,13 @@ impl Config {
                 monthly_calls: None,
                 rate_limit: None,
             });
-            plan.apply(o).map_err(|m| {
-                err(format!(
-                    "{}plans.{name}: {m}",
-                    line_of(&format!("[plans.{name}]"))
-                ))
+            plan.apply(o).map_err(|(field, m)| {
+                let header = format!("[plans.{name}]");
+                let mut at = field_line(text, &header, 0, field);
+                if at.is_empty() {
+                    at = line_of(&header);
+                }
+                err(format!("{at}plans.{name}: {m}"))
             })?;
         }
         if let Some(name) = raw.plan {
@@ -309,7 +322,7 @@ impl Config {
             };
             if let Some(o) = raw.plans.get(&name) {
                 // Checked above; cannot fail here.
-                plan.apply(o).map_err(err)?;
+                plan.apply(o).map_err(|(_, m)| err(m))?;
             }
             config.plan = Some(plan);
         }
@@ -330,7 +343,12 @@ impl Config {
 /// `line N: ` for a field of the `index`-th `[[table]]` entry (or for the
 /// entry's header when the field is not found), or nothing.
 fn entry_line(text: &str, table: &str, index: usize, field: &str) -> String {
-    let header = format!("[[{table}]]");
+    field_line(text, &format!("[[{table}]]"), index, field)
+}
+
+/// `line N: ` for a field under the `index`-th line that reads `header`
+/// (or for that line when the field is not found), or nothing.
+fn field_line(text: &str, header: &str, index: usize, field: &str) -> String {
     let lines: Vec<&str> = text.lines().collect();
     let Some(start) = lines
         .iter()
@@ -593,6 +611,25 @@ mod tests {
         };
         assert!(Config::load(None, &e).unwrap().source.is_none());
         assert!(Config::load(Some(&dir.path().join("nope.toml")), &e).is_err());
+    }
+
+    #[test]
+    fn errors_inside_a_table_name_the_line_of_the_field() {
+        for (text, expect) in [
+            (
+                "[plans.trial]\nmax_keys = -1\n",
+                "/c.toml: line 2: plans.trial: max_keys must not be negative",
+            ),
+            (
+                "plan = \"trial\"\n\n[plans.trial]\nmonthly_calls = 5\nrate_limit = \"x\"\n",
+                "/c.toml: line 5: plans.trial: rate limit 'x'",
+            ),
+        ] {
+            let err = Config::parse(text, Path::new("/c.toml"))
+                .unwrap_err()
+                .to_string();
+            assert!(err.starts_with(expect), "{err}");
+        }
     }
 
     #[test]

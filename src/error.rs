@@ -1,17 +1,23 @@
-//! The library's typed errors and the one mapping from errors to exit codes.
+//! The library's typed errors.
 //!
 //! Messages are written in the user's terms and never contain a secret: a
 //! string that looks like a secret is never echoed back. Every message is a
-//! single line; an optional hint says what to do next.
+//! single line; an optional hint says what to do next, in words for a caller
+//! of the library (no command-line flags: the CLI words its own hints, and
+//! maps errors to exit codes, in `cli::exit`). No storage driver's type
+//! appears here: a driver's error becomes [`Error::Storage`] or
+//! [`Error::Database`] inside its backend, so the API does not change with a
+//! driver's version.
 
-use std::fmt;
 use std::path::PathBuf;
 
 /// A result with the library's error.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// What went wrong, in the user's terms.
+/// What went wrong, in the user's terms. New kinds may be added, so a
+/// `match` needs a catch-all arm.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     /// A value the user gave is not acceptable (bad name, date, scope…).
     #[error("{message}")]
@@ -59,6 +65,10 @@ pub enum Error {
     /// The database file is not one keyctl can use; it was left untouched.
     #[error("{}: {message}", path.display())]
     Database { path: PathBuf, message: String },
+    /// The store does not exist, and the access asked for one that does
+    /// ([`Access::Existing`](crate::store::Access::Existing)); nothing was created.
+    #[error("{0}: no keyctl store exists there (nothing was created)")]
+    Missing(String),
     /// The storage engine failed.
     #[error("storage error: {0}")]
     Storage(String),
@@ -71,6 +81,11 @@ pub enum Error {
     /// Writing the command's output failed (a closed pipe is not reported).
     #[error("cannot write output: {0}")]
     Output(#[source] std::io::Error),
+    /// The new secret of `create` or `rotate` could not be handed over, so
+    /// the change was rolled back. Not a `source`: unlike other output, a
+    /// closed pipe here is a failure, never a quiet success.
+    #[error("the new secret could not be written ({0}); nothing was changed")]
+    SecretNotDelivered(std::io::Error),
     /// The operating system's random source failed.
     #[error("the operating system's random source failed: {0}")]
     Random(String),
@@ -101,7 +116,7 @@ impl Error {
         }
     }
 
-    /// A usage error (exit 2) with an optional hint.
+    /// A usage error (the arguments themselves) with an optional hint.
     pub fn usage(message: impl Into<String>, hint: Option<String>) -> Error {
         Error::Usage {
             message: message.into(),
@@ -128,129 +143,34 @@ impl Error {
             Error::Ambiguous { candidates, .. } => {
                 Some(format!("candidates:\n  {}", candidates.join("\n  ")))
             }
-            Error::KeyNotFound(_) => Some("`keyctl list --status all` shows every key".to_owned()),
+            Error::Missing(_) => Some(hint::MISSING_STORE.to_owned()),
             Error::Storage(msg) if msg.contains("readonly") || msg.contains("read-only") => {
                 Some("check that the database file and its folder are writable".to_owned())
             }
             _ => None,
         }
     }
-
-    /// The process exit code for this error (SPEC §7).
-    #[must_use]
-    pub fn exit_code(&self) -> ExitCode {
-        match self {
-            Error::Usage { .. } => ExitCode::Usage,
-            Error::Forbidden { .. } => ExitCode::Forbidden,
-            Error::LimitReached { .. } => ExitCode::Limit,
-            Error::Interrupted => ExitCode::Interrupted,
-            Error::Invalid { .. }
-            | Error::KeyNotFound(_)
-            | Error::Ambiguous { .. }
-            | Error::Conflict { .. }
-            | Error::Config { .. }
-            | Error::Database { .. }
-            | Error::Storage(_)
-            | Error::Io { .. }
-            | Error::Output(_)
-            | Error::Random(_)
-            | Error::Declined(_)
-            | Error::Delivery(_) => ExitCode::Failure,
-        }
-    }
 }
 
-impl From<rusqlite::Error> for Error {
-    fn from(e: rusqlite::Error) -> Self {
-        Error::Storage(e.to_string())
-    }
-}
-
-/// keyctl's exit codes (SPEC §7), in one place.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[repr(u8)]
-pub enum ExitCode {
-    /// Success; for `verify`, the key is `VALID`.
-    Success = 0,
-    /// Not found, invalid value, refused confirmation, storage error.
-    Failure = 1,
-    /// The arguments themselves are wrong.
-    Usage = 2,
-    /// `verify`: the key is not valid (401 outcomes).
-    Unauthorized = 3,
-    /// `INSUFFICIENT_SCOPE`, or the operator's role forbids the command.
-    Forbidden = 4,
-    /// A rate limit, quota or plan key count was reached.
-    Limit = 5,
-    /// Interrupted at a prompt (Ctrl-C), as shells report SIGINT.
-    Interrupted = 130,
-}
-
-impl ExitCode {
-    #[must_use]
-    pub fn code(self) -> u8 {
-        self as u8
-    }
-}
-
-impl fmt::Display for ExitCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.code())
-    }
+/// Hints that the command line says in its own words: the library gives
+/// these texts, and `cli::exit` recognises each one by this constant (not by
+/// searching messages) and names the flag or command instead.
+pub(crate) mod hint {
+    pub const NO_SCOPE: &str = "give at least one scope, or full access";
+    pub const ROTATE_REVOKED: &str = "create a new key instead";
+    pub const SCOPE_FORM: &str =
+        "levels are read, write and admin, e.g. invoices:read; the catalog lists the resources";
+    pub const CATALOG: &str = "the catalog lists the resources";
+    pub const LONG_WINDOW: &str = "a quota (N/day or N/month) covers longer periods";
+    pub const EVENT_IDS: &str = "listing the events shows their ids";
+    pub const NO_DB_PLACE: &str = "name the database, or set KEYCTL_DB";
+    pub const MISSING_STORE: &str =
+        "check the location; a store is created by its first write (Access::Write)";
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn exit_codes_match_the_spec() {
-        assert_eq!(ExitCode::Success.code(), 0);
-        assert_eq!(ExitCode::Failure.code(), 1);
-        assert_eq!(ExitCode::Usage.code(), 2);
-        assert_eq!(ExitCode::Unauthorized.code(), 3);
-        assert_eq!(ExitCode::Forbidden.code(), 4);
-        assert_eq!(ExitCode::Limit.code(), 5);
-        assert_eq!(ExitCode::Interrupted.code(), 130);
-    }
-
-    #[test]
-    fn errors_map_to_their_exit_codes() {
-        let cases = [
-            (Error::invalid("x"), ExitCode::Failure),
-            (Error::usage("x", None), ExitCode::Usage),
-            (Error::KeyNotFound("x".into()), ExitCode::Failure),
-            (
-                Error::Ambiguous {
-                    query: "x".into(),
-                    candidates: vec![],
-                },
-                ExitCode::Failure,
-            ),
-            (Error::conflict("x", None), ExitCode::Failure),
-            (
-                Error::LimitReached {
-                    message: "x".into(),
-                    hint: None,
-                },
-                ExitCode::Limit,
-            ),
-            (
-                Error::Forbidden {
-                    message: "x".into(),
-                    hint: None,
-                },
-                ExitCode::Forbidden,
-            ),
-            (Error::Storage("x".into()), ExitCode::Failure),
-            (Error::Declined("x".into()), ExitCode::Failure),
-            (Error::Delivery("x".into()), ExitCode::Failure),
-            (Error::Interrupted, ExitCode::Interrupted),
-        ];
-        for (error, code) in cases {
-            assert_eq!(error.exit_code(), code, "{error:?}");
-        }
-    }
 
     #[test]
     fn ambiguity_hint_lists_candidates() {
@@ -263,5 +183,23 @@ mod tests {
             "'billing' matches 2 keys; name one by its id"
         );
         assert_eq!(e.hint().unwrap(), "candidates:\n  key_a\n  key_b");
+    }
+
+    #[test]
+    fn library_hints_name_no_flag_or_command() {
+        let hints = [
+            hint::NO_SCOPE,
+            hint::ROTATE_REVOKED,
+            hint::SCOPE_FORM,
+            hint::CATALOG,
+            hint::LONG_WINDOW,
+            hint::EVENT_IDS,
+            hint::NO_DB_PLACE,
+            hint::MISSING_STORE,
+        ];
+        for h in hints {
+            assert!(!h.contains("--") && !h.contains("keyctl "), "{h}");
+        }
+        assert_eq!(Error::KeyNotFound("x".into()).hint(), None);
     }
 }

@@ -29,7 +29,17 @@ impl FromStr for RateLimit {
             )
         };
         let (count, window) = s.trim().split_once('/').ok_or_else(bad)?;
-        let count: u32 = count.parse().map_err(|_| bad())?;
+        let count: u32 = count.parse().map_err(|e: std::num::ParseIntError| {
+            if *e.kind() == std::num::IntErrorKind::PosOverflow {
+                Error::invalid(format!(
+                    "rate limit '{}' is too large; the most is {} requests a window",
+                    escape(s),
+                    u32::MAX
+                ))
+            } else {
+                bad()
+            }
+        })?;
         let digits = window.bytes().take_while(u8::is_ascii_digit).count();
         let multiple: u32 = if digits == 0 {
             1
@@ -52,7 +62,7 @@ impl FromStr for RateLimit {
         if window_secs > 86_400 {
             return Err(Error::invalid_with_hint(
                 format!("rate limit window of '{}' is longer than a day", escape(s)),
-                "use --quota N/day or N/month for longer periods",
+                crate::error::hint::LONG_WINDOW,
             ));
         }
         Ok(RateLimit { count, window_secs })
@@ -112,13 +122,30 @@ impl FromStr for Quota {
             )
         };
         let (count, period) = s.trim().split_once('/').ok_or_else(bad)?;
-        let count: u64 = count.parse().map_err(|_| bad())?;
         let period = match period {
             "day" | "d" => Period::Day,
             "month" | "mo" => Period::Month,
             _ => return Err(bad()),
         };
-        if count == 0 || count > i64::MAX as u64 {
+        // Counts are stored as SQL's 64-bit integer.
+        let too_large = || {
+            Error::invalid(format!(
+                "quota '{}' is too large; the most is {}",
+                escape(s),
+                i64::MAX
+            ))
+        };
+        let count: u64 = count.parse().map_err(|e: std::num::ParseIntError| {
+            if *e.kind() == std::num::IntErrorKind::PosOverflow {
+                too_large()
+            } else {
+                bad()
+            }
+        })?;
+        if count > i64::MAX as u64 {
+            return Err(too_large());
+        }
+        if count == 0 {
             return Err(Error::invalid(format!(
                 "quota '{}' must allow at least 1 request",
                 escape(s)
@@ -174,18 +201,31 @@ impl Plan {
         })
     }
 
-    /// Applies a `[plans.<name>]` table on top of this plan.
-    pub fn apply(&mut self, o: &PlanOverride) -> std::result::Result<(), String> {
+    /// Whether keys may be used at all: a plan that allows no keys (`solo`)
+    /// has no API access, so even keys made before it accept nothing.
+    #[must_use]
+    pub fn has_api_access(&self) -> bool {
+        self.max_keys != Some(0)
+    }
+
+    /// Applies a `[plans.<name>]` table on top of this plan. An error names
+    /// the field it is about, so that the config can point at its line.
+    pub fn apply(&mut self, o: &PlanOverride) -> std::result::Result<(), (&'static str, String)> {
         if let Some(v) = &o.max_keys {
-            self.max_keys = v.as_limit("max_keys")?;
+            self.max_keys = v.as_limit("max_keys").map_err(|m| ("max_keys", m))?;
         }
         if let Some(v) = &o.monthly_calls {
-            self.monthly_calls = v.as_limit("monthly_calls")?;
+            self.monthly_calls = v
+                .as_limit("monthly_calls")
+                .map_err(|m| ("monthly_calls", m))?;
         }
         if let Some(v) = &o.rate_limit {
             self.rate_limit = match v.as_str() {
                 "none" | "unlimited" => None,
-                s => Some(s.parse::<RateLimit>().map_err(|e| e.to_string())?),
+                s => Some(
+                    s.parse::<RateLimit>()
+                        .map_err(|e| ("rate_limit", e.to_string()))?,
+                ),
             };
         }
         Ok(())
@@ -251,6 +291,27 @@ mod tests {
     }
 
     #[test]
+    fn oversized_limits_are_called_too_large() {
+        for q in ["9223372036854775808/day", "99999999999999999999/month"] {
+            let e = q.parse::<Quota>().unwrap_err().to_string();
+            assert!(e.contains("is too large"), "{e}");
+        }
+        assert!("9223372036854775807/day".parse::<Quota>().is_ok());
+        assert!(
+            "0/day"
+                .parse::<Quota>()
+                .unwrap_err()
+                .to_string()
+                .contains("at least 1")
+        );
+        let e = "4294967296/min"
+            .parse::<RateLimit>()
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("is too large"), "{e}");
+    }
+
+    #[test]
     fn quotas_parse() {
         let q: Quota = "1000/day".parse().unwrap();
         assert_eq!((q.count, q.period), (1000, Period::Day));
@@ -268,6 +329,8 @@ mod tests {
         assert_eq!(trial.monthly_calls, Some(50));
         assert_eq!(trial.rate_limit.unwrap().to_string(), "60/min");
         assert_eq!(Plan::preset("solo").unwrap().max_keys, Some(0));
+        assert!(!Plan::preset("solo").unwrap().has_api_access());
+        assert!(Plan::preset("trial").unwrap().has_api_access());
         let pro = Plan::preset("pro").unwrap();
         assert_eq!((pro.max_keys, pro.monthly_calls), (Some(10), Some(10_000)));
         let ent = Plan::preset("enterprise").unwrap();

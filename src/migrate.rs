@@ -81,8 +81,9 @@ fn refuse_unless_empty(copy: &mut dyn Queries) -> Result<()> {
         if n > 0 {
             return Err(Error::conflict(
                 format!(
-                    "the target already holds keyctl data ({n} {}); migrate copies only into an empty store",
-                    table.as_str().replace('_', " ")
+                    "the target already holds keyctl data ({n} row{} in its {} table); migrate copies only into an empty store",
+                    if n == 1 { "" } else { "s" },
+                    table.as_str()
                 ),
                 Some("choose a new database or file as the target".to_owned()),
             ));

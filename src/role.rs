@@ -101,7 +101,8 @@ impl Roles {
 
 /// Checks an operator name: 1–100 characters, no control characters.
 pub fn validate_actor(actor: &str) -> Result<()> {
-    if actor.is_empty() || actor.chars().count() > 100 || actor.chars().any(char::is_control) {
+    if actor.is_empty() || actor.chars().count() > 100 || actor.chars().any(crate::text::is_control)
+    {
         return Err(Error::invalid(format!(
             "operator name '{}' must be 1-100 characters without control characters",
             escape(actor)

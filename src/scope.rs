@@ -95,7 +95,7 @@ impl Scope {
         let Some((resource, level)) = s.split_once(':') else {
             return Err(Error::invalid_with_hint(
                 format!("scope '{}' is not of the form resource:level", escape(s)),
-                "levels are read, write and admin, e.g. invoices:read; `keyctl scopes` lists the resources",
+                crate::error::hint::SCOPE_FORM,
             ));
         };
         let Some(level) = Level::parse(level) else {
@@ -302,12 +302,12 @@ impl Catalog {
                 };
                 Err(Error::invalid_with_hint(
                     format!("{message}; did you mean '{suggestion}'?"),
-                    "`keyctl scopes` lists the catalog",
+                    crate::error::hint::CATALOG,
                 ))
             }
             None => Err(Error::invalid_with_hint(
                 message,
-                "`keyctl scopes` lists the catalog",
+                crate::error::hint::CATALOG,
             )),
         }
     }

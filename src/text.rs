@@ -10,10 +10,20 @@
 
 use std::borrow::Cow;
 
-/// Whether a character would be interpreted by a terminal.
+/// Whether a character would be interpreted by a terminal, or would
+/// disguise the text around it: the Unicode format characters that reorder
+/// text (bidi embeddings, overrides and isolates) or hide in it (zero-width
+/// space, joiners, the byte-order mark) count as control characters, so
+/// that `bidi\u{202e}gnp.exe` cannot display as `bidiexe.png`.
 #[must_use]
 pub fn is_control(c: char) -> bool {
-    c.is_control()
+    c.is_control() || is_disguising_format(c)
+}
+
+/// Bidi controls U+202A–U+202E and U+2066–U+2069, zero-width U+200B–U+200D,
+/// and U+FEFF.
+fn is_disguising_format(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200b}'..='\u{200d}' | '\u{feff}')
 }
 
 /// Returns `s` with every control character escaped. Borrows when nothing
@@ -39,13 +49,13 @@ pub fn escape(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// Escapes DEL and the C1 range in serialized JSON, which `serde_json`
-/// leaves raw (C0 controls are already escaped by JSON itself). These
-/// characters can only occur inside JSON strings, so a plain replacement is
-/// exact.
+/// Escapes DEL, the C1 range and the disguising format characters (see
+/// [`is_control`]) in serialized JSON, which `serde_json` leaves raw (C0
+/// controls are already escaped by JSON itself). These characters can only
+/// occur inside JSON strings, so a plain replacement is exact.
 #[must_use]
 pub fn escape_json_c1(json: String) -> String {
-    let raw = |c: char| ('\u{7f}'..='\u{9f}').contains(&c);
+    let raw = |c: char| ('\u{7f}'..='\u{9f}').contains(&c) || is_disguising_format(c);
     if !json.chars().any(raw) {
         return json;
     }
@@ -102,5 +112,20 @@ mod tests {
     fn json_c1_and_del_are_escaped() {
         let json = serde_json::to_string("x\u{9b}y\u{1b}\u{7f}").unwrap();
         assert_eq!(escape_json_c1(json), "\"x\\u009by\\u001b\\u007f\"");
+    }
+
+    #[test]
+    fn bidi_and_zero_width_characters_are_escaped() {
+        for c in [
+            '\u{202a}', '\u{202e}', '\u{2066}', '\u{2069}', '\u{200b}', '\u{200d}', '\u{feff}',
+        ] {
+            assert!(is_control(c), "{c:?}");
+            let escaped = escape(&format!("a{c}b")).into_owned();
+            assert_eq!(escaped, format!("a\\u{{{:x}}}b", u32::from(c)));
+            let json = escape_json_c1(serde_json::to_string(&format!("a{c}b")).unwrap());
+            assert_eq!(json, format!("\"a\\u{:04x}b\"", u32::from(c)));
+        }
+        // Letters of right-to-left scripts are text, not controls.
+        assert!(!"שלום".chars().any(is_control));
     }
 }

@@ -72,6 +72,24 @@ pub fn from_unix(secs: i64) -> Timestamp {
     })
 }
 
+/// The latest time keyctl keeps, 9999-12-31T23:59:59Z: RFC 3339 has
+/// four-digit years, so a later time could not be written as one.
+#[must_use]
+pub fn latest() -> Timestamp {
+    from_unix(253_402_300_799)
+}
+
+/// Refuses a time past [`latest`]; `what` names it in the message.
+pub fn within_range(at: Timestamp, what: &str) -> Result<Timestamp> {
+    if at > latest() {
+        return Err(Error::invalid(format!(
+            "{what} would be after {}, the latest time keyctl can store",
+            rfc3339(latest())
+        )));
+    }
+    Ok(at)
+}
+
 /// RFC 3339 in UTC with a `Z`, whole seconds: `2026-11-23T19:42:43Z`.
 #[must_use]
 pub fn rfc3339(t: Timestamp) -> String {
@@ -148,6 +166,7 @@ pub fn parse_expiry(s: &str, now: Timestamp) -> Result<Option<Timestamp>> {
             now + d
         }
     };
+    let at = within_range(at, "the expiry")?;
     if at <= now {
         return Err(Error::invalid(format!(
             "expiry {} is not in the future (now is {})",
@@ -250,6 +269,19 @@ mod tests {
         assert!(parse_expiry("0d", now).is_err());
         assert!(parse_expiry("2026-13-45", now).is_err());
         assert!(parse_expiry("tomorrow", now).is_err());
+    }
+
+    #[test]
+    fn expiry_stays_within_four_digit_years() {
+        let now = t("9999-12-31T12:00:00Z");
+        assert_eq!(rfc3339(latest()), "9999-12-31T23:59:59Z");
+        assert_eq!(
+            parse_expiry("11h", now).unwrap(),
+            Some(t("9999-12-31T23:00:00Z"))
+        );
+        assert!(parse_expiry("12h", now).is_err());
+        assert!(parse_expiry("1d", now).is_err());
+        assert!(parse_expiry("9999-12-31T23:59:59Z", now).is_ok());
     }
 
     #[test]

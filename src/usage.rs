@@ -227,6 +227,125 @@ fn kind(v: &Value) -> &'static str {
     }
 }
 
+/// The optional `ip` member, which must be an IPv4 or IPv6 address.
+fn ip_field(obj: &serde_json::Map<String, Value>, line: u64) -> Result<Option<String>> {
+    let ip = opt_string(obj, line, "ip", 100)?;
+    if let Some(ip) = &ip
+        && ip.parse::<std::net::IpAddr>().is_err()
+    {
+        return Err(field_error(
+            line,
+            "ip",
+            format!("'{}' is not an IP address", escape(ip)),
+        ));
+    }
+    Ok(ip)
+}
+
+/// A log line as parsed: an object whose fields each appear once, or the
+/// kind of JSON value it is instead. `serde_json`'s own `Value` keeps the
+/// last of two equal fields, so a line could say one thing to a reader and
+/// another to keyctl.
+enum LineValue {
+    Object(serde_json::Map<String, Value>),
+    Other(&'static str),
+}
+
+impl<'de> serde::Deserialize<'de> for LineValue {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        d.deserialize_any(LineVisitor)
+    }
+}
+
+struct LineVisitor;
+
+impl<'de> serde::de::Visitor<'de> for LineVisitor {
+    type Value = LineValue;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> std::result::Result<LineValue, A::Error> {
+        let mut obj = serde_json::Map::new();
+        while let Some(field) = map.next_key::<String>()? {
+            if obj.contains_key(&field) {
+                return Err(serde::de::Error::custom(format!(
+                    "field '{}' appears twice",
+                    escape(&field)
+                )));
+            }
+            let value: Value = map.next_value()?;
+            obj.insert(field, value);
+        }
+        Ok(LineValue::Object(obj))
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(
+        self,
+        mut seq: A,
+    ) -> std::result::Result<LineValue, A::Error> {
+        while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+        Ok(LineValue::Other("an array"))
+    }
+
+    fn visit_bool<E>(self, _: bool) -> std::result::Result<LineValue, E> {
+        Ok(LineValue::Other("a boolean"))
+    }
+
+    fn visit_i64<E>(self, _: i64) -> std::result::Result<LineValue, E> {
+        Ok(LineValue::Other("a number"))
+    }
+
+    fn visit_u64<E>(self, _: u64) -> std::result::Result<LineValue, E> {
+        Ok(LineValue::Other("a number"))
+    }
+
+    fn visit_f64<E>(self, _: f64) -> std::result::Result<LineValue, E> {
+        Ok(LineValue::Other("a number"))
+    }
+
+    fn visit_str<E>(self, _: &str) -> std::result::Result<LineValue, E> {
+        Ok(LineValue::Other("a string"))
+    }
+
+    fn visit_unit<E>(self) -> std::result::Result<LineValue, E> {
+        Ok(LineValue::Other("null"))
+    }
+}
+
+/// The longest line `ingest` reads, in bytes: far above any record, and a
+/// bound on the memory one line can take.
+pub const MAX_LINE_BYTES: usize = 64 * 1024;
+
+/// Refuses a request time before 1970 or more than a day ahead of `now`
+/// (a day allows for clocks that disagree): such a row would head the
+/// trail or the reports for ever.
+fn check_request_time(ts: Timestamp, now: Timestamp, line: u64) -> Result<()> {
+    if ts.timestamp() < 0 {
+        return Err(field_error(
+            line,
+            "ts",
+            format!("{} is before 1970", crate::time::rfc3339(ts)),
+        ));
+    }
+    if ts > now + TimeDelta::days(1) {
+        return Err(field_error(
+            line,
+            "ts",
+            format!(
+                "{} is more than a day after now ({})",
+                crate::time::rfc3339(ts),
+                crate::time::rfc3339(now)
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// Parses one line of a gateway log as `ingest` does (`line` numbers it in
 /// errors), without touching a store: `resolve` maps the `key` field (an id
 /// or a displayed prefix) to a key id, or to `None` for no such key. For a
@@ -246,7 +365,7 @@ fn parse_line(
     resolve: &mut dyn FnMut(&str) -> Result<Option<String>>,
     actor: Option<&str>,
 ) -> Result<RequestRecord> {
-    let value: Value = serde_json::from_str(text).map_err(|e| {
+    let value: LineValue = serde_json::from_str(text).map_err(|e| {
         // serde_json counts lines within the one line it was given; say the column only.
         let full = e.to_string();
         let what = full
@@ -257,11 +376,13 @@ fn parse_line(
             e.column()
         ))
     })?;
-    let Value::Object(obj) = value else {
-        return Err(Error::invalid(format!(
-            "line {line}: expected a JSON object, found {}; nothing was imported",
-            kind(&value)
-        )));
+    let obj = match value {
+        LineValue::Object(obj) => obj,
+        LineValue::Other(kind) => {
+            return Err(Error::invalid(format!(
+                "line {line}: expected a JSON object, found {kind}; nothing was imported"
+            )));
+        }
     };
     let key = match obj.get("key") {
         Some(Value::String(s)) => s.clone(),
@@ -365,7 +486,7 @@ fn parse_line(
         path: opt_string(&obj, line, "path", 2048)?,
         status,
         duration_ms,
-        ip: opt_string(&obj, line, "ip", 100)?,
+        ip: ip_field(&obj, line)?,
         user_agent: opt_string(&obj, line, "user_agent", 1000)?,
         outcome: None,
         source: Source::Ingest,
@@ -412,27 +533,38 @@ pub(crate) fn check_lines(
     reader: &mut dyn BufRead,
     spool: &mut dyn Write,
     progress: &mut dyn FnMut(u64),
+    now: Timestamp,
 ) -> Result<KeyIds> {
     let mut ids: HashMap<String, Option<String>> = HashMap::new();
-    let mut buf = String::new();
+    let mut buf = Vec::new();
     let (mut line, mut bytes) = (0u64, 0u64);
     loop {
         buf.clear();
-        let n = reader.read_line(&mut buf).map_err(|e| match e.kind() {
-            std::io::ErrorKind::InvalidData => Error::invalid(format!(
-                "line {}: not UTF-8 text; nothing was imported",
-                line + 1
-            )),
-            _ => Error::invalid(format!(
-                "cannot read the input after line {line}: {e}; nothing was imported"
-            )),
-        })?;
+        // At most one byte past the limit is read: a longer line is refused
+        // without being held whole.
+        let limit = MAX_LINE_BYTES as u64 + 1;
+        let n = std::io::Read::take(&mut *reader, limit)
+            .read_until(b'\n', &mut buf)
+            .map_err(|e| {
+                Error::invalid(format!(
+                    "cannot read the input after line {line}: {e}; nothing was imported"
+                ))
+            })?;
         if n == 0 {
             break;
         }
         line += 1;
         bytes += n as u64;
-        let text = buf.trim();
+        if buf.len() > MAX_LINE_BYTES && buf.last() != Some(&b'\n') {
+            return Err(Error::invalid(format!(
+                "line {line}: longer than {MAX_LINE_BYTES} bytes; nothing was imported"
+            )));
+        }
+        let text = std::str::from_utf8(&buf)
+            .map_err(|_| {
+                Error::invalid(format!("line {line}: not UTF-8 text; nothing was imported"))
+            })?
+            .trim();
         if text.is_empty() {
             continue;
         }
@@ -458,7 +590,8 @@ pub(crate) fn check_lines(
             ids.insert(k.to_owned(), id.clone());
             Ok(id)
         };
-        parse_line(text, line, &mut resolve, None)?;
+        let record = parse_line(text, line, &mut resolve, None)?;
+        check_request_time(record.ts, now, line)?;
         spool
             .write_all(text.as_bytes())
             .and_then(|()| spool.write_all(b"\n"))

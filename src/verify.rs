@@ -16,7 +16,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::audit::{self, Event, action};
-use crate::error::{Error, ExitCode, Result};
+use crate::error::{Error, Result};
 use crate::key::{Key, Status};
 use crate::limits::{Period, Plan, RateLimit};
 use crate::scope::{Catalog, Scope};
@@ -77,17 +77,6 @@ impl Outcome {
             Outcome::InsufficientScope => 403,
             Outcome::RateLimited | Outcome::UsageExceeded => 429,
             _ => 401,
-        }
-    }
-
-    /// The process exit code (SPEC §7).
-    #[must_use]
-    pub fn exit_code(self) -> ExitCode {
-        match self.http_status() {
-            200 => ExitCode::Success,
-            403 => ExitCode::Forbidden,
-            429 => ExitCode::Limit,
-            _ => ExitCode::Unauthorized,
         }
     }
 
@@ -158,6 +147,34 @@ impl VerifyRequest {
         Ok(vec![
             Catalog::scope_for_request(method, &path).unwrap_or(Scope::All),
         ])
+    }
+}
+
+/// What a request demands of a key: scopes, or a refusal when the client's
+/// method or path cannot be judged.
+pub(crate) struct Demand {
+    pub scopes: Vec<Scope>,
+    pub unjudgeable: Option<Unjudgeable>,
+}
+
+impl VerifyRequest {
+    /// The scopes this request requires, with a method or a path that cannot
+    /// be judged turned into a refusal: those come from the client, and a
+    /// client's request is refused, never the caller's error. A method
+    /// without a path (or the reverse) stays an error: the caller built the
+    /// request.
+    pub(crate) fn demand(&self) -> std::result::Result<Demand, Unjudgeable> {
+        match self.required_scopes() {
+            Ok(scopes) => Ok(Demand {
+                scopes,
+                unjudgeable: None,
+            }),
+            Err(e @ (Unjudgeable::UnknownMethod(_) | Unjudgeable::Path(..))) => Ok(Demand {
+                scopes: Vec::new(),
+                unjudgeable: Some(e),
+            }),
+            Err(e) => Err(e),
+        }
     }
 }
 
@@ -249,6 +266,11 @@ pub struct Verification {
     pub remaining: Remaining,
     /// Why the secret is malformed, for `MALFORMED`.
     pub malformed: Option<MalformedReason>,
+    /// Why the request's method or path could not be judged: the key, if
+    /// otherwise valid, is then refused as `INSUFFICIENT_SCOPE` (even a
+    /// full-access one), since keyctl cannot tell what it would be used for.
+    /// A server answers such a request `400`.
+    pub unjudgeable: Option<Unjudgeable>,
 }
 
 /// The decision before limits: status, environment and scopes of a key that
@@ -368,6 +390,9 @@ fn apply_limits(
     now: Timestamp,
     consume: bool,
 ) -> Result<(Outcome, Remaining)> {
+    if plan.is_some_and(|p| !p.has_api_access()) {
+        return Ok((Outcome::UsageExceeded, Remaining::default()));
+    }
     let checks = checks(key, plan, now);
     let mut used = [0u64; 4];
     let mut outcome = Outcome::Valid;
@@ -412,13 +437,14 @@ fn apply_limits(
 }
 
 /// The verification of a string that is not a secret.
-pub(crate) fn malformed(reason: Option<MalformedReason>, required: Vec<Scope>) -> Verification {
+pub(crate) fn malformed(reason: Option<MalformedReason>, demand: Demand) -> Verification {
     Verification {
         outcome: Outcome::Malformed,
         key: None,
-        required,
+        required: demand.scopes,
         remaining: Remaining::default(),
         malformed: reason,
+        unjudgeable: demand.unjudgeable,
     }
 }
 
@@ -429,10 +455,14 @@ pub(crate) fn evaluate(
     hash: &SecretHash,
     now: Timestamp,
     request: &VerifyRequest,
-    required: Vec<Scope>,
+    demand: Demand,
     plan: Option<&Plan>,
     consume: bool,
 ) -> Result<Verification> {
+    let Demand {
+        scopes: required,
+        unjudgeable,
+    } = demand;
     let Some(key) = q.key_by_hash(hash)? else {
         return Ok(Verification {
             outcome: Outcome::NotFound,
@@ -440,9 +470,13 @@ pub(crate) fn evaluate(
             required,
             remaining: Remaining::default(),
             malformed: None,
+            unjudgeable,
         });
     };
     let mut outcome = decide(&key, now, request.environment, &required);
+    if outcome.is_valid() && unjudgeable.is_some() {
+        outcome = Outcome::InsufficientScope;
+    }
     let mut remaining = Remaining::default();
     if outcome.is_valid() {
         (outcome, remaining) = apply_limits(q, &key, plan, now, consume)?;
@@ -453,6 +487,7 @@ pub(crate) fn evaluate(
         required,
         remaining,
         malformed: None,
+        unjudgeable,
     })
 }
 
@@ -510,7 +545,7 @@ pub(crate) fn record(
         429 => action::VERIFY_LIMITED,
         _ => action::VERIFY_FAILED,
     };
-    let details = json!({
+    let mut details = json!({
         "code": v.outcome.code(),
         "status": status,
         "method": method,
@@ -519,6 +554,13 @@ pub(crate) fn record(
         "user_agent": user_agent,
         "required_scopes": v.required.iter().map(ToString::to_string).collect::<Vec<_>>(),
     });
+    // Only when present, so that other refusals keep their shape.
+    if let (Some(why), Some(map)) = (&v.unjudgeable, details.as_object_mut()) {
+        map.insert(
+            "unjudgeable".to_owned(),
+            strip_secrets(&why.to_string()).into_owned().into(),
+        );
+    }
     // A malformed string leaves nothing of itself; an unknown well-formed one
     // leaves its displayed prefix at most.
     let (id, prefix) = match &v.key {
@@ -558,16 +600,15 @@ mod tests {
     }
 
     #[test]
-    fn outcomes_map_to_statuses_and_exit_codes() {
+    fn outcomes_map_to_statuses() {
         for o in Outcome::ALL {
-            let (status, exit) = match o {
-                Outcome::Valid => (200, 0),
-                Outcome::InsufficientScope => (403, 4),
-                Outcome::RateLimited | Outcome::UsageExceeded => (429, 5),
-                _ => (401, 3),
+            let status = match o {
+                Outcome::Valid => 200,
+                Outcome::InsufficientScope => 403,
+                Outcome::RateLimited | Outcome::UsageExceeded => 429,
+                _ => 401,
             };
             assert_eq!(o.http_status(), status, "{o}");
-            assert_eq!(o.exit_code().code(), exit, "{o}");
         }
         assert_eq!(
             serde_json::to_string(&Outcome::WrongEnvironment).unwrap(),

@@ -66,7 +66,7 @@ fn main() {
     floor
         .execute_batch("PRAGMA synchronous = NORMAL")
         .expect("synchronous");
-    let store = Store::open(&private_copy(&db, "ingest-paired.db"), Access::Write).expect("open");
+    let store = Store::open(private_copy(&db, "ingest-paired.db"), Access::Write).expect("open");
     let now = keyctl::time::from_unix(dataset::NOW);
     let mut kc = Keyctl::new(store, Config::default(), Clock::fixed(now), "bench".into());
 

@@ -64,7 +64,7 @@ fn setup(url: &str) -> String {
     connect(url)
         .batch_execute("DROP SCHEMA IF EXISTS keyctl CASCADE")
         .expect("reset");
-    let store = Store::open(url.as_ref(), Access::Write).expect("open");
+    let store = Store::open(url, Access::Write).expect("open");
     let config = Config::default();
     let scope = Scope::parse("invoices:read", &config.catalog).expect("scope");
     let mut kc = Keyctl::new(store, config, Clock::system(), "bench".into());
@@ -119,7 +119,7 @@ fn measure(url: &str, keyctl_bin: &str, label: &str) {
     let store_opens: Vec<f64> = (0..50)
         .map(|_| {
             let t = Instant::now();
-            let s = Store::open(url.as_ref(), Access::Modify).expect("open");
+            let s = Store::open(url, Access::Modify).expect("open");
             let us = t.elapsed().as_secs_f64() * 1e6;
             drop(s);
             us
@@ -136,7 +136,7 @@ fn measure(url: &str, keyctl_bin: &str, label: &str) {
 
     let mut floor = connect(url);
     let stmt = floor.prepare(SELECT).expect("prepare");
-    let store = Store::open(url.as_ref(), Access::Write).expect("open");
+    let store = Store::open(url, Access::Write).expect("open");
     let mut kc = Keyctl::new(store, Config::default(), Clock::system(), "bench".into());
     pin(&mut floor);
     let no_record = VerifyRequest::default();
@@ -287,7 +287,7 @@ fn hammer(url: &str, secs: u64) {
         .lock()
         .read_line(&mut secret)
         .expect("stdin");
-    let store = Store::open(url.as_ref(), Access::Write).expect("open");
+    let store = Store::open(url, Access::Write).expect("open");
     let mut kc = Keyctl::new(store, Config::default(), Clock::system(), "bench".into());
     let record = VerifyRequest {
         record: true,

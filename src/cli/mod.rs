@@ -13,7 +13,7 @@ use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::cli::render::{ColorChoice, Format, Output};
 use crate::config::{Config, EnvVars};
-use crate::error::{Error, ExitCode};
+use crate::error::Error;
 use crate::keyctl::Keyctl;
 use crate::secret::scan::redact_secrets;
 use crate::store::{Access, Store};
@@ -21,10 +21,13 @@ use crate::text;
 use crate::time::Clock;
 
 pub mod commands;
+pub mod exit;
 pub mod generate;
 pub mod prompt;
 pub mod render;
 pub mod serve;
+
+pub use exit::ExitCode;
 
 const LONG_ABOUT: &str = "\
 keyctl manages API keys in one local SQLite file, or in a PostgreSQL database \
@@ -144,8 +147,9 @@ impl Ctx {
     pub fn open(&self, access: Access) -> Result<Session, Error> {
         let clock = Clock::from_env()?;
         let actor = crate::role::resolve_actor(self.global.actor.as_deref())?;
-        let path = crate::config::db_path(self.global.db.as_deref(), &self.env, &self.config)?;
-        let store = Store::open(&path, access)?;
+        let location =
+            crate::config::db_location(self.global.db.as_deref(), &self.env, &self.config)?;
+        let store = Store::open(&location, access)?;
         Ok(Session {
             kc: Some(Keyctl::new(store, self.config.clone(), clock, actor)),
             exiting: self.exiting,
@@ -261,8 +265,18 @@ fn clap_exit(e: &clap::Error) -> ExitCode {
     }
     // An argument error quotes the offending argument, which may be a secret
     // pasted in the wrong place: keep only its displayed prefix.
+    // It may also quote control characters: escaped line by line, so that
+    // the message keeps its own line breaks.
     let rendered = e.render().to_string();
-    let _ = write!(io::stderr(), "{}", redact_secrets(&rendered));
+    let redacted = redact_secrets(&rendered);
+    let mut stderr = io::stderr().lock();
+    for line in redacted.split_inclusive('\n') {
+        let (text, end) = match line.strip_suffix('\n') {
+            Some(text) => (text, "\n"),
+            None => (line, ""),
+        };
+        let _ = write!(stderr, "{}{end}", text::escape(text));
+    }
     ExitCode::Usage
 }
 
@@ -277,6 +291,12 @@ fn dispatch(cli: Cli, exiting: bool) -> anyhow::Result<ExitCode> {
         out,
         exiting,
     };
+    if matches!(
+        cli.command,
+        Command::Create(_) | Command::Rotate(_) | Command::Verify(_)
+    ) {
+        hold_secrets();
+    }
     let code = match cli.command {
         Command::Create(args) => commands::create::run(&mut ctx, args),
         Command::List(args) => commands::list::run(&mut ctx, &args),
@@ -300,6 +320,18 @@ fn dispatch(cli: Cli, exiting: bool) -> anyhow::Result<ExitCode> {
     Ok(code)
 }
 
+/// Marks the process as holding a secret (a new one, or one presented to
+/// `verify`): on Linux it becomes non-dumpable, so that a core dump taken
+/// while it waits (on a webhook, on the database) cannot carry the secret,
+/// and other processes of the same user cannot read its memory through
+/// ptrace or `/proc/PID/mem`. Never undone: the command ends the process, or
+/// the caller of [`run`] held the secret too. Best effort: a failure leaves
+/// the process as it was.
+pub fn hold_secrets() {
+    #[cfg(target_os = "linux")]
+    let _ = rustix::process::set_dumpable_behavior(rustix::process::DumpableBehavior::NotDumpable);
+}
+
 /// Prints an error as `error: …` (and `hint: …`) and picks its exit code.
 fn report(e: &anyhow::Error) -> ExitCode {
     let closed_pipe = e.chain().any(|c| {
@@ -318,15 +350,23 @@ fn report(e: &anyhow::Error) -> ExitCode {
     };
     let mut stderr = io::stderr().lock();
     let _ = writeln!(stderr, "error: {}", text::escape(&redact_secrets(&message)));
-    if let Some(hint) = lib.and_then(Error::hint) {
+    if let Some(hint) = lib.and_then(exit::hint_for) {
         let _ = writeln!(stderr, "hint: {hint}");
     }
-    lib.map_or(ExitCode::Failure, Error::exit_code)
+    lib.map_or(ExitCode::Failure, ExitCode::of_error)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_process_holding_secrets_cannot_be_dumped() {
+        use rustix::process::{DumpableBehavior, dumpable_behavior};
+        hold_secrets();
+        assert_eq!(dumpable_behavior().unwrap(), DumpableBehavior::NotDumpable);
+    }
 
     #[test]
     fn clap_definition_is_consistent() {

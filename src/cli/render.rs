@@ -65,10 +65,16 @@ impl Output {
     pub fn stdout(format: Format, color: ColorChoice, quiet: bool) -> Output {
         let terminal = io::stdout().is_terminal();
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let color = use_color(color, terminal, no_color);
+        if color {
+            // The table's styling reads NO_COLOR itself and would leave
+            // bare resets behind; an explicit `--color always` wins.
+            crossterm::style::force_color_output(true);
+        }
         Output {
             out: Box::new(io::BufWriter::new(io::stdout())),
             format,
-            color: use_color(color, terminal, no_color),
+            color,
             terminal,
             quiet,
         }
@@ -92,7 +98,15 @@ impl Output {
         let mut t = Table::new();
         t.load_style(STYLE);
         if self.terminal {
-            t.set_content_arrangement(ContentArrangement::Dynamic);
+            // A terminal that reports a width of 0 (a new pseudo-terminal,
+            // some serial consoles) has an unknown width: no wrapping then,
+            // rather than one character a column.
+            let known = crossterm::terminal::size().is_ok_and(|(w, _)| w > 0);
+            t.set_content_arrangement(if known {
+                ContentArrangement::Dynamic
+            } else {
+                ContentArrangement::Disabled
+            });
         } else {
             t.force_no_tty();
             t.set_content_arrangement(ContentArrangement::Disabled);
@@ -150,9 +164,12 @@ impl Output {
         writeln!(self.out, "{}", text::escape_json_c1(s))
     }
 
-    /// A CSV writer over this output; fields must be escaped by the caller.
-    pub fn csv(&mut self) -> csv::Writer<&mut dyn Write> {
-        csv::WriterBuilder::new().from_writer(&mut *self.out)
+    /// A CSV writer over this output; fields must be escaped by the caller,
+    /// and are guarded against spreadsheet formulas by the writer.
+    pub fn csv(&mut self) -> CsvWriter<'_> {
+        CsvWriter {
+            inner: csv::WriterBuilder::new().from_writer(&mut *self.out),
+        }
     }
 
     /// Writes bytes as they are (generated scripts and pages).
@@ -172,6 +189,42 @@ impl Output {
 
     pub fn flush(&mut self) -> io::Result<()> {
         self.out.flush()
+    }
+}
+
+/// CSV rows for spreadsheets: a cell that begins with `=`, `+`, `-`, `@`, a
+/// tab or a carriage return gets a `'` in front, as OWASP advises against
+/// CSV injection, so that no stored text is ever run as a formula. Every
+/// cell goes through here, so no command can forget it.
+pub struct CsvWriter<'a> {
+    inner: csv::Writer<&'a mut dyn Write>,
+}
+
+impl CsvWriter<'_> {
+    /// Writes one row.
+    pub fn write_record<I, T>(&mut self, record: I) -> csv::Result<()>
+    where
+        I: IntoIterator<Item = T>,
+        T: AsRef<str>,
+    {
+        for cell in record {
+            self.inner
+                .write_field(formula_safe(cell.as_ref()).as_bytes())?;
+        }
+        self.inner.write_record(None::<&[u8]>)
+    }
+
+    pub fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// `cell` as a spreadsheet will not evaluate it.
+fn formula_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
     }
 }
 
@@ -204,6 +257,16 @@ mod tests {
         assert!(!use_color(ColorChoice::Auto, false, false));
         assert!(use_color(ColorChoice::Always, false, true));
         assert!(!use_color(ColorChoice::Never, true, false));
+    }
+
+    #[test]
+    fn csv_cells_never_start_a_formula() {
+        for cell in ["=1+1", "+a", "-b", "@c", "\td", "\re"] {
+            assert_eq!(formula_safe(cell), format!("'{cell}"));
+        }
+        for cell in ["ok", "", "a=b", "'x", "1-2"] {
+            assert_eq!(formula_safe(cell), cell);
+        }
     }
 
     #[test]

@@ -134,8 +134,11 @@ struct Claim {
     destination: Destination,
 }
 
-/// Sends events to destinations.
+/// Sends events to destinations. Without the `webhooks` feature it runs
+/// hooks only: a webhook's attempt fails (and is retried like any failed
+/// attempt, so a build with the feature can deliver it later).
 pub struct Sender {
+    #[cfg(feature = "webhooks")]
     agent: ureq::Agent,
     timeout: Duration,
 }
@@ -151,6 +154,7 @@ pub struct SendError {
 impl Sender {
     #[must_use]
     pub fn new(timeout: Duration) -> Sender {
+        #[cfg(feature = "webhooks")]
         let agent = ureq::Agent::config_builder()
             .timeout_global(Some(timeout))
             .http_status_as_error(false)
@@ -158,7 +162,11 @@ impl Sender {
             .user_agent(concat!("keyctl/", env!("CARGO_PKG_VERSION")))
             .build()
             .into();
-        Sender { agent, timeout }
+        Sender {
+            #[cfg(feature = "webhooks")]
+            agent,
+            timeout,
+        }
     }
 
     /// Sends one event; `Ok` carries the HTTP status (none for a hook).
@@ -171,6 +179,16 @@ impl Sender {
         now: Timestamp,
     ) -> std::result::Result<Option<u16>, SendError> {
         match &destination.target {
+            #[cfg(not(feature = "webhooks"))]
+            Target::Webhook { .. } => {
+                let _ = now;
+                Err(SendError {
+                    status: None,
+                    message: "this build of keyctl cannot send webhooks (the `webhooks` feature)"
+                        .to_owned(),
+                })
+            }
+            #[cfg(feature = "webhooks")]
             Target::Webhook { url, secret } => {
                 let timestamp = now.timestamp();
                 let signature = secret.sign(event_id, timestamp, body.as_bytes());
@@ -210,6 +228,7 @@ impl Sender {
 }
 
 /// An HTTP failure in a few words: no URL, no header, no body.
+#[cfg(feature = "webhooks")]
 fn describe_http_error(e: &ureq::Error, timeout: Duration) -> String {
     match e {
         ureq::Error::Timeout(_) => format!("timed out after {}", human_secs(timeout)),

@@ -111,7 +111,7 @@ pub fn check_name(name: &str) -> Result<(), String> {
 /// Messages name the scheme and host at most, never the path or query,
 /// which often carry a token.
 pub fn check_url(url: &str, allow_http: bool) -> Result<(), String> {
-    let uri: ureq::http::Uri = url
+    let uri: http::Uri = url
         .parse()
         .map_err(|_| "url is not a valid absolute URL".to_owned())?;
     let scheme = uri.scheme_str().unwrap_or("");

@@ -337,7 +337,7 @@ pub(crate) fn replay(
 fn event_not_found(id: &str) -> Error {
     Error::Invalid {
         message: format!("no event has the id '{}'", crate::text::escape(id)),
-        hint: Some("`keyctl events list` shows the recorded events".to_owned()),
+        hint: Some(crate::error::hint::EVENT_IDS.to_owned()),
     }
 }
 

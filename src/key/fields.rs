@@ -43,7 +43,30 @@ pub fn validate_name(raw: &str) -> Result<String> {
         )));
     }
     refuse_secret("the name", name)?;
+    if crate::key::looks_like_key_id(name) || looks_like_display_prefix(name) {
+        return Err(Error::invalid_with_hint(
+            format!(
+                "name '{}' has the form of a key id or a displayed prefix",
+                escape(name)
+            ),
+            "a KEY argument is tried as an id and a prefix before a name, so such a name \
+             could pick another key; choose another name",
+        ));
+    }
     Ok(name.to_owned())
+}
+
+/// Whether `s` has the shape of a displayed prefix: `<prefix>_<env>_` and
+/// eight base62 characters (`sk_live_Ab3dE5gH`).
+fn looks_like_display_prefix(s: &str) -> bool {
+    let mut parts = s.splitn(3, '_');
+    let (Some(prefix), Some(env), Some(random)) = (parts.next(), parts.next(), parts.next()) else {
+        return false;
+    };
+    crate::secret::KeyPrefix::new(prefix).is_ok()
+        && matches!(env, "live" | "test")
+        && random.len() == 8
+        && random.bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
 /// Validates a description: at most 1,000 characters, no NUL (which
@@ -67,8 +90,10 @@ pub fn validate_description(raw: &str) -> Result<Option<String>> {
     Ok(Some(text.to_owned()))
 }
 
-/// Validates a metadata key: 1–64 of `[A-Za-z0-9_.-]`.
+/// Validates a metadata key: 1–64 of `[A-Za-z0-9_.-]`, and not a secret
+/// (a secret's characters are all allowed).
 pub fn validate_meta_key(key: &str) -> Result<()> {
+    refuse_secret("a metadata key", key)?;
     let ok = !key.is_empty()
         && key.len() <= META_KEY_MAX
         && key
@@ -130,6 +155,8 @@ mod tests {
         assert!(validate_name(secret.expose()).is_err());
         assert!(validate_description(&format!("see {}", secret.expose())).is_err());
         assert!(parse_meta(&format!("k={}", secret.expose())).is_err());
+        assert!(parse_meta(&format!("{}=note", secret.expose())).is_err());
+        assert!(validate_meta_key(secret.expose()).is_err());
         assert!(validate_name(lookalike).is_ok());
         let live = Secret::generate(&KeyPrefix::default(), Environment::Live).unwrap();
         assert!(validate_name(&format!("x{}", live.expose())).is_err());
@@ -145,6 +172,27 @@ mod tests {
         assert!(validate_name(&"x".repeat(101)).is_err());
         assert!(validate_name("bad\u{1b}name").is_err());
         assert!(validate_name("bad\u{9b}name").is_err());
+    }
+
+    #[test]
+    fn names_cannot_pose_as_ids_or_prefixes() {
+        for name in [
+            "key_7x2k9m4q1z",
+            "key_abc",
+            "sk_live_Ab3dE5gH",
+            "acme_test_00000000",
+        ] {
+            assert!(validate_name(name).is_err(), "{name}");
+        }
+        for name in [
+            "key_",
+            "key_ABC",
+            "sk_live_Ab3dE5g",
+            "sk_live_Ab3dE5gH9",
+            "Billing key_7",
+        ] {
+            assert!(validate_name(name).is_ok(), "{name}");
+        }
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use super::{Keyctl, resolve_in};
 use crate::audit::{self, AuditFilter, ChainReport, TrailEntry};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::role::Role;
 
 impl Keyctl {
@@ -12,6 +12,10 @@ impl Keyctl {
     pub fn audit(&mut self, filter: &AuditFilter) -> Result<Vec<TrailEntry>> {
         self.authorize("audit", Role::Member)?;
         audit::check_actions(&filter.actions)?;
+        if filter.limit == 0 {
+            // An empty answer would look like an empty trail.
+            return Err(Error::invalid("the audit limit must be at least 1"));
+        }
         let now = self.now();
         self.store.read(|q| {
             let key_id = match &filter.key {

@@ -28,9 +28,10 @@ pub struct Presented {
 impl Keyctl {
     /// Verifies and records every item of `batch` in one write transaction,
     /// in order. The outer `Err` is the transaction's (nothing of the batch
-    /// was written); an inner `Err` is that item's own request, which cannot
-    /// be judged (see [`VerifyRequest::required_scopes`]) and was neither
-    /// decided nor recorded. Items with `record: false` are decided inside the
+    /// was written); an inner `Err` is that item's own request built wrong (a
+    /// method without a path, or the reverse), neither decided nor recorded.
+    /// What the client sent that cannot be judged is a refused verification,
+    /// as in [`Keyctl::verify`]. Items with `record: false` are decided inside the
     /// same snapshot and write nothing.
     ///
     /// `claim(i)` is asked for each item once the write lock is held; an item
@@ -55,7 +56,7 @@ impl Keyctl {
                     continue;
                 }
                 let request = &item.request;
-                let required = match request.required_scopes() {
+                let required = match request.demand() {
                     Ok(r) => r,
                     Err(e) => {
                         out.push(Some(Err(e.into())));
@@ -105,7 +106,7 @@ mod tests {
     use crate::verify::Outcome;
 
     fn keyctl(dir: &std::path::Path) -> Keyctl {
-        let store = Store::open(&dir.join("k.db"), Access::Write).unwrap();
+        let store = Store::open(dir.join("k.db"), Access::Write).unwrap();
         let clock = Clock::fixed(crate::time::from_unix(1_795_000_000));
         Keyctl::new(store, Config::default(), clock, "tester".into())
     }
@@ -126,7 +127,9 @@ mod tests {
             request: VerifyRequest::http("GET", path),
         };
         let mut batch: Vec<Presented> = (0..8).map(|_| item("/v1/invoices")).collect();
-        batch.push(item("/v1/invoices/..;/payouts"));
+        let mut half = item("/v1/invoices");
+        half.request.path = None;
+        batch.push(half);
         let results = kc.verify_batch(&batch, &mut |i| i != 2).unwrap();
         assert!(results[2].is_none(), "not claimed, not decided");
         let outcomes: Vec<Outcome> = results
@@ -147,7 +150,10 @@ mod tests {
                 Outcome::RateLimited
             ]
         );
-        assert!(matches!(results[8], Some(Err(_))), "unjudgeable, alone");
+        assert!(
+            matches!(results[8], Some(Err(_))),
+            "built wrong, refused alone"
+        );
         let report = kc
             .usage(
                 &created.key.id,

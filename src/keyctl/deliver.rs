@@ -49,7 +49,7 @@ mod tests {
     use crate::store::{Durability, EventState};
 
     fn keyctl_at(dir: &std::path::Path, config: &crate::Config, at: i64) -> Keyctl {
-        let store = crate::Store::open(&dir.join("k.db"), crate::store::Access::Write).unwrap();
+        let store = crate::Store::open(dir.join("k.db"), crate::store::Access::Write).unwrap();
         Keyctl::new(
             store,
             config.clone(),

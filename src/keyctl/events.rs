@@ -64,7 +64,7 @@ mod tests {
     use crate::time::{Clock, from_unix};
 
     fn keyctl(dir: &std::path::Path, at: i64) -> Keyctl {
-        let store = Store::open(&dir.join("k.db"), Access::Write).unwrap();
+        let store = Store::open(dir.join("k.db"), Access::Write).unwrap();
         Keyctl::new(
             store,
             Config::default(),

@@ -22,7 +22,7 @@ use crate::role::Role;
 use crate::scope::{Scope, ScopeSet};
 use crate::secret::{Environment, Secret};
 use crate::store::{Durability, KeyFilter, Queries, RequestTotals, StatusFilter};
-use crate::time::{Timestamp, human_duration, rfc3339};
+use crate::time::{Timestamp, human_duration, rfc3339, within_range};
 
 /// The longest grace period a rotation may give the old key.
 pub const MAX_GRACE: TimeDelta = TimeDelta::days(30);
@@ -148,6 +148,18 @@ pub struct ListFilter {
 impl Keyctl {
     /// Makes a key and returns it with its secret.
     pub fn create(&mut self, new: NewKey) -> Result<Created> {
+        self.create_and_hand_over(new, |_| Ok(()))
+    }
+
+    /// Makes a key and hands it with its secret to `hand_over` before the
+    /// transaction commits, so that a secret nobody received never leaves a
+    /// key behind: if `hand_over` fails (a closed pipe, a full disk), nothing
+    /// is committed and the error is [`Error::SecretNotDelivered`].
+    pub fn create_and_hand_over(
+        &mut self,
+        new: NewKey,
+        hand_over: impl FnOnce(&Created) -> std::io::Result<()>,
+    ) -> Result<Created> {
         self.authorize("create", Role::Admin)?;
         let now = self.now();
         let name = fields::validate_name(&new.name)?;
@@ -156,6 +168,9 @@ impl Keyctl {
             None => None,
         };
         let scopes = self.checked_scopes(&new.scopes)?;
+        if let Some(at) = new.expires_at {
+            within_range(at, "the expiry")?;
+        }
         if let Some(at) = new.expires_at
             && at <= now
         {
@@ -176,7 +191,7 @@ impl Keyctl {
         // A new key is written with synchronous=NORMAL: a power failure
         // could lose it (it then fails closed: the secret just shown does not
         // verify). Revocations, rotations and updates are fsynced.
-        let key = self.store.write(Durability::Normal, |q| {
+        self.store.write(Durability::Normal, |q| {
             check_plan_room(q, plan.as_ref(), now, 0)?;
             let key = Key {
                 id: unused_key_id(q)?,
@@ -201,13 +216,13 @@ impl Keyctl {
             q.insert_key(&key, &secret.hash())?;
             let details = created_details(&key);
             let event_id = journal(q, Change::Created, &key, now, &actor, &details)?;
-            Ok((key, event_id))
-        })?;
-        let (key, event_id) = key;
-        Ok(Created {
-            key,
-            secret,
-            event_id,
+            let created = Created {
+                key,
+                secret,
+                event_id,
+            };
+            hand_over(&created).map_err(Error::SecretNotDelivered)?;
+            Ok(created)
         })
     }
 
@@ -275,6 +290,9 @@ impl Keyctl {
             Some(None) => Some(None),
             None => None,
         };
+        if let Some(Some(at)) = changes.expires_at {
+            within_range(at, "the expiry")?;
+        }
         if let Some(Some(at)) = changes.expires_at
             && at <= now
         {
@@ -290,6 +308,8 @@ impl Keyctl {
         for k in &changes.unset_metadata {
             fields::validate_meta_key(k)?;
         }
+        refuse_contradicting_metadata(changes)?;
+        let plan = self.config.plan.clone();
         self.store.write(Durability::Full, |q| {
             let before = resolve_in(q, query, now)?;
             if before.revoked_at.is_some() {
@@ -367,6 +387,12 @@ impl Keyctl {
             fields::check_meta_count(&metadata)?;
             note("metadata", json!(key.metadata), json!(metadata));
             key.metadata = metadata;
+            // A key made active again (a later expiry on an expired key)
+            // needs room in the plan, checked under the write lock as
+            // `create` checks it.
+            if before.status(now) != Status::Active && key.status(now) == Status::Active {
+                check_plan_room(q, plan.as_ref(), now, 0)?;
+            }
 
             let mut event_id = None;
             if !changed.is_empty() {
@@ -422,6 +448,19 @@ impl Keyctl {
     /// transaction. The old key is revoked now, or
     /// with a grace period stays valid until then and expires.
     pub fn rotate(&mut self, query: &str, grace: Option<TimeDelta>) -> Result<Rotated> {
+        self.rotate_and_hand_over(query, grace, |_| Ok(()))
+    }
+
+    /// [`Keyctl::rotate`], handing the result with the new secret to
+    /// `hand_over` before the transaction commits: if `hand_over` fails, the old
+    /// key stays as it was, no new key is made, and the error is
+    /// [`Error::SecretNotDelivered`].
+    pub fn rotate_and_hand_over(
+        &mut self,
+        query: &str,
+        grace: Option<TimeDelta>,
+        hand_over: impl FnOnce(&Rotated) -> std::io::Result<()>,
+    ) -> Result<Rotated> {
         self.authorize("rotate", Role::Owner)?;
         let now = self.now();
         let actor = self.actor.clone();
@@ -442,7 +481,7 @@ impl Keyctl {
             if old.revoked_at.is_some() {
                 return Err(Error::conflict(
                     format!("key {} is revoked; a revoked key cannot be rotated", old.id),
-                    Some("create a new key with `keyctl create`".to_owned()),
+                    Some(crate::error::hint::ROTATE_REVOKED.to_owned()),
                 ));
             }
             if let Some(next) = &old.replaced_by {
@@ -490,6 +529,12 @@ impl Keyctl {
                     old.revoke_reason = Some(format!("rotated to {}", new.id));
                 }
             }
+            if let Some(at) = new.expires_at {
+                within_range(at, "the new key's expiry (the old key's lifetime from now)")?;
+            }
+            if let Some(at) = old.expires_at {
+                within_range(at, "the end of the grace period")?;
+            }
             q.update_key(&old)?;
             let details = json!({
                 "new_key_id": new.id,
@@ -502,12 +547,14 @@ impl Keyctl {
             });
             let change = Change::Rotated { new: &new };
             let event_id = journal(q, change, &old, now, &actor, &details)?;
-            Ok(Rotated {
+            let rotated = Rotated {
                 old,
                 new,
                 secret,
                 event_id,
-            })
+            };
+            hand_over(&rotated).map_err(Error::SecretNotDelivered)?;
+            Ok(rotated)
         })
     }
 
@@ -516,7 +563,7 @@ impl Keyctl {
         if scopes.is_empty() {
             return Err(Error::usage(
                 "a key needs at least one scope",
-                Some("pass --scope RESOURCE:LEVEL (repeatable) or --full-access".to_owned()),
+                Some(crate::error::hint::NO_SCOPE.to_owned()),
             ));
         }
         for s in scopes {
@@ -618,6 +665,31 @@ fn check_plan_room(
             ),
             hint: Some("revoke a key you no longer need, or move to a larger plan".to_owned()),
         });
+    }
+    Ok(())
+}
+
+/// Refuses a metadata key set twice, or set and unset, in one change:
+/// which one wins would depend on the order of the arguments.
+fn refuse_contradicting_metadata(changes: &KeyChanges) -> Result<()> {
+    let mut set = std::collections::BTreeSet::new();
+    for (k, _) in &changes.set_metadata {
+        if !set.insert(k.as_str()) {
+            return Err(Error::usage(
+                format!("metadata key '{k}' is set twice"),
+                Some("give each metadata key once".to_owned()),
+            ));
+        }
+    }
+    if let Some(k) = changes
+        .unset_metadata
+        .iter()
+        .find(|k| set.contains(k.as_str()))
+    {
+        return Err(Error::usage(
+            format!("metadata key '{k}' is both set and unset"),
+            Some("use either --meta or --unset-meta for it".to_owned()),
+        ));
     }
     Ok(())
 }

@@ -33,6 +33,7 @@ mod deliver;
 mod events;
 mod keys;
 mod migrate;
+mod opener;
 mod usage;
 mod verify;
 
@@ -40,6 +41,7 @@ pub use batch::Presented;
 pub use keys::{
     Created, KeyChanges, KeyDetails, ListFilter, MAX_GRACE, NewKey, Revoked, Rotated, Updated,
 };
+pub use opener::Opener;
 
 /// keyctl over one store, as one operator, at one clock.
 pub struct Keyctl {
@@ -85,7 +87,9 @@ impl Keyctl {
     /// Checks that the operator's role allows a command. Without `[roles]`
     /// everyone is an owner. A refusal is recorded in the trail (its own
     /// transaction; nothing else is written) and returns `Forbidden`.
-    pub fn authorize(&mut self, command: &str, needed: Role) -> Result<()> {
+    /// Crate-private: each operation checks its own role, and a library
+    /// caller must not be able to write refusal rows of its choosing.
+    pub(crate) fn authorize(&mut self, command: &str, needed: Role) -> Result<()> {
         let Some(roles) = &self.config.roles else {
             return Ok(());
         };

@@ -48,6 +48,8 @@ impl Keyctl {
         progress: &mut dyn FnMut(u64),
     ) -> Result<IngestSummary> {
         self.authorize("ingest", Role::Admin)?;
+        // The source is kept in the trail, where nothing can be removed.
+        crate::secret::scan::refuse_secret("the source name", source)?;
         let now = self.now();
         let actor = self.actor.clone();
         // Pass 1, without the write lock: copy the input to a private spool
@@ -59,7 +61,7 @@ impl Keyctl {
         })?;
         let ids = self.store.read(|q| {
             let mut out = std::io::BufWriter::new(&mut spool);
-            let ids = usage::check_lines(q, reader, &mut out, progress)?;
+            let ids = usage::check_lines(q, reader, &mut out, progress, now)?;
             out.flush().map_err(usage::spool_error)?;
             Ok(ids)
         })?;

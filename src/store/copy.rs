@@ -72,6 +72,10 @@ impl CopyTable {
     /// Whether the store numbers the table's rows itself (`seq` from a
     /// sequence), so that a copy must move the numbering past the copied
     /// rows. The audit trail's numbers are its own: the chain assigns them.
+    #[cfg_attr(
+        not(feature = "postgres"),
+        expect(dead_code, reason = "only PostgreSQL numbers rows from a sequence")
+    )]
     pub(crate) fn numbered_by_store(self) -> bool {
         matches!(
             self,

@@ -17,14 +17,16 @@
 //! [`CopyQueries`] (`keyctl migrate`'s whole-table copies). What does not
 //! depend on the SQL dialect (column lists, how a listing splits into
 //! index-friendly parts, stored forms) lives once, beside its trait. Each
-//! backend, [`sqlite`] and [`postgres`], is a folder with its connection and
+//! backend, [`sqlite`] and `postgres` (with the `postgres` feature), is a folder with its connection and
 //! schema (migrations in its `sql/`), its row mapping, and one file per
 //! concern implementing that concern's trait, so a reader finds how audit
 //! rows are stored in `sqlite/audit.rs` and `postgres/audit.rs`. The suite
 //! in `tests/store` checks every concern on both backends.
 //!
 //! [`Location`] decides the backend: a `postgres://` or `postgresql://` URL
-//! is a PostgreSQL database, anything else a SQLite file.
+//! is a PostgreSQL database, anything else a SQLite file. A [`Path`] is
+//! always a file; only text ([`Location::parse`], or a `&str` given to
+//! [`Store::open`]) may be a URL.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -37,8 +39,10 @@ mod keys;
 mod outbox;
 mod usage;
 
+#[cfg(feature = "postgres")]
 pub mod postgres;
 pub mod sqlite;
+mod url;
 
 pub use audit::{AuditQueries, AuditQuery, AuditRow};
 pub use copy::{CopyQueries, CopyRecord, CopyTable};
@@ -58,6 +62,8 @@ impl Location {
     /// The location `--db`, `KEYCTL_DB` or `database` names: a URL with the
     /// scheme `postgres` or `postgresql` (any case) is PostgreSQL; anything
     /// else is a file path.
+    /// (`--db` arrives as an OS path, hence the `&Path`; a library caller
+    /// with text uses [`Location::parse`].)
     #[must_use]
     pub fn of(path: &Path) -> Location {
         match path.to_str() {
@@ -66,13 +72,63 @@ impl Location {
         }
     }
 
+    /// A setting in text: a URL with the scheme `postgres` or `postgresql`
+    /// (any case) is PostgreSQL, anything else a SQLite file path.
+    #[must_use]
+    pub fn parse(setting: &str) -> Location {
+        Location::from(setting.to_owned())
+    }
+
     /// A form fit for messages and output: a URL loses its password.
     #[must_use]
     pub fn display(&self) -> String {
         match self {
             Location::File(p) => p.display().to_string(),
-            Location::Postgres(url) => postgres::redact_url(url),
+            Location::Postgres(url) => url::redact_url(url),
         }
+    }
+}
+
+impl From<&Path> for Location {
+    /// A path is a SQLite file, whatever its text looks like.
+    fn from(path: &Path) -> Location {
+        Location::File(path.to_path_buf())
+    }
+}
+
+impl From<PathBuf> for Location {
+    fn from(path: PathBuf) -> Location {
+        Location::File(path)
+    }
+}
+
+impl From<&PathBuf> for Location {
+    fn from(path: &PathBuf) -> Location {
+        Location::File(path.clone())
+    }
+}
+
+impl From<&str> for Location {
+    /// See [`Location::parse`].
+    fn from(s: &str) -> Location {
+        Location::parse(s)
+    }
+}
+
+impl From<String> for Location {
+    /// See [`Location::parse`].
+    fn from(s: String) -> Location {
+        if is_postgres_url(&s) {
+            Location::Postgres(s)
+        } else {
+            Location::File(PathBuf::from(s))
+        }
+    }
+}
+
+impl From<&Location> for Location {
+    fn from(l: &Location) -> Location {
+        l.clone()
     }
 }
 
@@ -90,7 +146,7 @@ pub fn is_postgres_url(s: &str) -> bool {
     lower.starts_with("postgres://") || lower.starts_with("postgresql://")
 }
 
-/// How a command will use the store.
+/// How a command will use the store, and what a missing store means for it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
     /// Reads only: a database that does not exist yet reads as empty and is
@@ -101,6 +157,12 @@ pub enum Access {
     /// Writes to what already exists (update, revoke, rotate, verify): a
     /// database that does not exist yet reads as empty and is not created.
     Modify,
+    /// Reads and writes a store that must already exist: a missing SQLite
+    /// file, or a PostgreSQL database keyctl has never written to, is
+    /// [`Error::Missing`](crate::Error::Missing) and nothing is created.
+    /// What a service should open with: with [`Access::Modify`], a mistyped
+    /// path gives an empty store that refuses every key without an error.
+    Existing,
 }
 
 /// How durable a write must be when it returns.
@@ -183,18 +245,29 @@ pub struct Store {
 }
 
 impl Store {
-    /// Opens the store `path` names (see [`Location::of`]): a SQLite file
+    /// Opens the store at `location`: a SQLite file
     /// ([`sqlite::SqliteStore::open`]) or a PostgreSQL database
-    /// ([`postgres::PostgresStore::open`]).
-    pub fn open(path: &Path, access: Access) -> Result<Store> {
-        Store::open_location(&Location::of(path), access)
+    /// (`postgres::PostgresStore::open`). A `&Path` is a file; a `&str`
+    /// is read by [`Location::parse`], so it may be a `postgres://` URL.
+    pub fn open(location: impl Into<Location>, access: Access) -> Result<Store> {
+        Store::open_location(&location.into(), access)
     }
 
-    /// Opens the store at `location`.
+    /// Opens the store at `location` (as [`Store::open`]).
     pub fn open_location(location: &Location, access: Access) -> Result<Store> {
         let backend: Box<dyn Backend> = match location {
             Location::File(path) => Box::new(sqlite::SqliteStore::open(path, access)?),
+            #[cfg(feature = "postgres")]
             Location::Postgres(url) => postgres::PostgresStore::open(url, access)?,
+            #[cfg(not(feature = "postgres"))]
+            Location::Postgres(_) => {
+                return Err(crate::Error::Database {
+                    path: PathBuf::from(location.display()),
+                    message: "this build of keyctl has no PostgreSQL support (the `postgres` \
+                              feature)"
+                        .to_owned(),
+                });
+            }
         };
         Ok(Store { backend })
     }
@@ -256,13 +329,44 @@ mod tests {
         fn assert_send<T: Send>() {}
         assert_send::<Store>();
         assert_send::<sqlite::SqliteStore>();
+        #[cfg(feature = "postgres")]
         assert_send::<postgres::PostgresStore>();
         let dir = tempfile::tempdir().unwrap();
-        let mut store = Store::open(&dir.path().join("t.db"), Access::Write).unwrap();
+        let mut store = Store::open(dir.path().join("t.db"), Access::Write).unwrap();
         let n = std::thread::spawn(move || store.read(|q| q.audit_count()))
             .join()
             .unwrap()
             .unwrap();
         assert_eq!(n, 0);
+    }
+
+    #[test]
+    fn existing_access_refuses_a_missing_file_and_creates_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("typo").join("keys.db");
+        let err = Store::open(&path, Access::Existing).err().expect("refused");
+        assert!(matches!(&err, crate::Error::Missing(p) if p == &path.display().to_string()));
+        assert!(
+            err.to_string().contains("no keyctl store exists there"),
+            "{err}"
+        );
+        assert!(!path.exists() && !path.parent().unwrap().exists());
+        // Once the store exists, the same access opens it.
+        drop(Store::open(&path, Access::Write).unwrap());
+        let mut store = Store::open(&path, Access::Existing).unwrap();
+        assert_eq!(store.read(|q| q.audit_count()).unwrap(), 0);
+    }
+
+    #[test]
+    fn a_path_is_always_a_file_and_only_text_may_be_a_url() {
+        let url = "postgres://u@h/db";
+        assert_eq!(Location::from(Path::new(url)), Location::File(url.into()));
+        assert_eq!(Location::from(url), Location::Postgres(url.into()));
+        assert_eq!(
+            Location::parse("POSTGRESQL://h/db"),
+            Location::Postgres("POSTGRESQL://h/db".into())
+        );
+        assert_eq!(Location::parse("keys.db"), Location::File("keys.db".into()));
+        assert_eq!(Location::of(Path::new(url)), Location::Postgres(url.into()));
     }
 }

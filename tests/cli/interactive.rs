@@ -110,3 +110,14 @@ fn ctrl_c_at_a_prompt_exits_130_and_changes_nothing() {
     assert_eq!(exit_code(&mut p), 130);
     assert_eq!(statuses(&s), ["active"]);
 }
+
+#[test]
+fn a_terminal_of_width_zero_is_not_wrapped_to_nothing() {
+    let s = Sandbox::new();
+    s.create("Billing sync", &[]);
+    // A new pseudo-terminal reports 0 columns and 0 rows until someone
+    // sets its size.
+    let mut p = spawn(&s, &["list"]);
+    p.exp_string("Billing sync").unwrap();
+    assert_eq!(exit_code(&mut p), 0);
+}

@@ -156,6 +156,10 @@ fn colour_follows_the_choice_and_no_color() {
     assert!(!auto.contains('\u{1b}'));
     let never = s.ok(&["list", "--status", "all", "--color", "never"]);
     assert_eq!(never, plain);
+    // An explicit --color always wins over NO_COLOR, whole: no reset
+    // sequence left without the colour it ends.
+    let forced = s.ok(&["list", "--status", "all", "--color", "always"]);
+    assert_eq!(forced, always);
 }
 
 #[test]

@@ -137,7 +137,8 @@ fn a_target_with_data_is_refused_and_left_as_it_was() {
     let mut run = s.run(&["--db", &original, "migrate", "--to", &target]);
     assert_eq!(run.code, 1);
     assert!(
-        run.stderr.contains("already holds keyctl data"),
+        run.stderr
+            .contains("already holds keyctl data (1 row in its keys table)"),
         "{}",
         run.stderr
     );

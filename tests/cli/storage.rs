@@ -298,3 +298,72 @@ fn a_process_alone_with_a_long_wal_checkpoints_it_as_it_exits() {
         .unwrap();
     assert_eq!(stored, 2000);
 }
+
+#[cfg(unix)]
+#[test]
+fn a_database_that_is_not_a_regular_file_is_refused_untouched() {
+    use std::os::unix::fs::FileTypeExt;
+    if sqlite_only("a FIFO and a folder as the database file") {
+        return;
+    }
+    let s = Sandbox::new();
+    let fifo = s.home().join("db.fifo");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: a valid NUL-terminated path; mkfifo reads nothing else.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
+    assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
+    let folder = s.home().join("db.dir");
+    std::fs::create_dir(&folder).unwrap();
+    for db in [&fifo, &folder] {
+        for args in [
+            &["list"][..],
+            &["create", "--name", "x", "--scope", "clients:read"],
+        ] {
+            let mut all = vec!["--db", db.to_str().unwrap()];
+            all.extend(args);
+            let run = s.run(&all);
+            assert_eq!(run.code, 1, "{all:?}: {}", run.stderr);
+            assert!(
+                run.stderr.contains("is not a regular file"),
+                "{}",
+                run.stderr
+            );
+            for suffix in ["-journal", "-wal", "-shm"] {
+                let beside = format!("{}{suffix}", db.display());
+                assert!(!std::path::Path::new(&beside).exists(), "{beside} was left");
+            }
+        }
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn an_empty_file_that_keyctl_initialises_becomes_private() {
+    use std::os::unix::fs::PermissionsExt;
+    if sqlite_only("file modes") {
+        return;
+    }
+    let s = Sandbox::new();
+    let db = s.home().join("given.db");
+    std::fs::write(&db, "").unwrap();
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o644)).unwrap();
+    s.ok(&["--db", db.to_str().unwrap(), "list"]);
+    let mode = |p: &str| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let db = db.to_str().unwrap();
+    assert_eq!(mode(db), 0o600);
+    s.ok(&[
+        "--db",
+        db,
+        "create",
+        "--name",
+        "x",
+        "--scope",
+        "clients:read",
+    ]);
+    for suffix in ["", "-wal", "-shm"] {
+        let path = format!("{db}{suffix}");
+        if std::path::Path::new(&path).exists() {
+            assert_eq!(mode(&path), 0o600, "{path}");
+        }
+    }
+}

@@ -160,7 +160,7 @@ impl Sandbox {
 
     /// Opens this sandbox's store through the library.
     pub fn store(&self, access: keyctl::store::Access) -> keyctl::Store {
-        keyctl::Store::open(Path::new(&self.location()), access).expect("open the store")
+        keyctl::Store::open(self.location(), access).expect("open the store")
     }
 
     pub fn home(&self) -> &Path {

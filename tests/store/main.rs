@@ -16,5 +16,6 @@ mod support;
 mod audit;
 mod copy;
 mod keys;
+mod open;
 mod outbox;
 mod usage;

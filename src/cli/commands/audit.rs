@@ -7,10 +7,11 @@ use serde_json::Value;
 
 use crate::audit::{AuditFilter, ChainReport, StatusMatch, TrailEntry, action};
 use crate::cli::Ctx;
+use crate::cli::ExitCode;
 use crate::cli::render::{Format, Output, Paint, csv_io};
-use crate::error::{Error, ExitCode};
+use crate::error::Error;
 use crate::store::Access;
-use crate::text::escape;
+use crate::text::{self, escape};
 use crate::time::{Clock, parse_since, rfc3339};
 
 #[derive(Debug, Args)]
@@ -232,7 +233,9 @@ fn render_trail(out: &mut Output, entries: &[TrailEntry]) -> anyhow::Result<()> 
                     field("status"),
                     field("method"),
                     field("path"),
-                    escape(&j.details.to_string()).into_owned(),
+                    // JSON that a JSON parser reads, with nothing raw
+                    // that a terminal would act on.
+                    text::escape_json_c1(j.details.to_string()),
                     j.hash.unwrap_or_default().to_owned(),
                 ])
                 .map_err(csv_io)?;

@@ -4,8 +4,8 @@ use clap::Args;
 use clap_complete::Shell;
 
 use crate::cli::Ctx;
+use crate::cli::ExitCode;
 use crate::cli::generate::completion;
-use crate::error::ExitCode;
 
 #[derive(Debug, Args)]
 #[command(

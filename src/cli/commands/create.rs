@@ -1,13 +1,16 @@
 //! `keyctl create`: make a key and print its secret once.
 
+use std::io;
+
 use clap::Args;
 use serde::Serialize;
 
+use crate::cli::ExitCode;
 use crate::cli::commands::events::deliver_after_commit;
 use crate::cli::commands::{EnvArg, SHOWN_ONCE, print_keys_csv, print_secret, print_secret_box};
 use crate::cli::render::Format;
 use crate::cli::{Ctx, prompt};
-use crate::error::{Error, ExitCode};
+use crate::error::Error;
 use crate::key::KeyJson;
 use crate::key::fields::{check_meta_count, parse_meta, validate_description, validate_name};
 use crate::keyctl::{Created, NewKey};
@@ -122,7 +125,13 @@ pub fn run(ctx: &mut Ctx, mut args: CreateArgs) -> anyhow::Result<ExitCode> {
     new.quota = args.quota.as_deref().map(str::parse::<Quota>).transpose()?;
     for m in &args.meta {
         let (k, v) = parse_meta(m)?;
-        new.metadata.insert(k, v);
+        if new.metadata.insert(k.clone(), v).is_some() {
+            return Err(Error::usage(
+                format!("--meta {k} is given twice"),
+                Some("give each metadata key once".to_owned()),
+            )
+            .into());
+        }
     }
     // The library checks these too; checking here keeps a bad value from
     // creating the database.
@@ -136,8 +145,9 @@ pub fn run(ctx: &mut Ctx, mut args: CreateArgs) -> anyhow::Result<ExitCode> {
         Some(kc) => kc,
         None => ctx.open(Access::Write)?,
     };
-    let created = kc.create(new)?;
-    print_created(ctx, &created, now)?;
+    // The secret is printed inside the transaction: if it cannot be
+    // written, the key is not committed.
+    let created = kc.create_and_hand_over(new, |created| print_created(ctx, created, now))?;
     deliver_after_commit(
         ctx,
         &mut kc,
@@ -147,11 +157,12 @@ pub fn run(ctx: &mut Ctx, mut args: CreateArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::Success)
 }
 
-fn print_created(ctx: &mut Ctx, created: &Created, now: Timestamp) -> anyhow::Result<()> {
+/// Prints the new key and its secret, and flushes them out.
+fn print_created(ctx: &mut Ctx, created: &Created, now: Timestamp) -> io::Result<()> {
     let (key, secret) = (&created.key, &created.secret);
     if ctx.global.quiet {
         ctx.out.line(secret.expose())?;
-        return Ok(());
+        return ctx.out.flush();
     }
     match ctx.out.format {
         Format::Json => ctx.out.json(&CreatedJson {
@@ -182,7 +193,7 @@ fn print_created(ctx: &mut Ctx, created: &Created, now: Timestamp) -> anyhow::Re
             ctx.note(SHOWN_ONCE);
         }
     }
-    Ok(())
+    ctx.out.flush()
 }
 
 /// Asks for what the command line left out: name, environment, scopes, expiry.

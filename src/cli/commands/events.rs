@@ -10,8 +10,8 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::cli::Ctx;
+use crate::cli::ExitCode;
 use crate::cli::render::{Format, Output, csv_io};
-use crate::error::ExitCode;
 use crate::events::deliver::AFTER_COMMIT_TIMEOUT;
 use crate::events::{
     Attempt, AttemptResult, DeliverOptions, DeliverySummary, EventFilter, EventInfo, EventKind,

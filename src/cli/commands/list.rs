@@ -6,10 +6,11 @@
 use clap::{Args, ValueEnum};
 
 use crate::cli::Ctx;
+use crate::cli::ExitCode;
 use crate::cli::commands::EnvArg;
 use crate::cli::commands::{KEY_CSV_HEADER, KEY_TABLE_HEADER, key_csv_row, key_table_row};
 use crate::cli::render::{Format, csv_io};
-use crate::error::{Error, ExitCode};
+use crate::error::Error;
 use crate::keyctl::ListFilter;
 use crate::scope::Scope;
 use crate::secret::Environment;

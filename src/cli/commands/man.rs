@@ -3,8 +3,9 @@
 use clap::Args;
 
 use crate::cli::Ctx;
+use crate::cli::ExitCode;
 use crate::cli::generate::man_page_for;
-use crate::error::{Error, ExitCode};
+use crate::error::Error;
 use crate::text::escape;
 
 #[derive(Debug, Args)]

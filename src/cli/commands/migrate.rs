@@ -8,8 +8,9 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
 
 use crate::cli::Ctx;
+use crate::cli::ExitCode;
 use crate::cli::render::{Format, csv_io};
-use crate::error::{Error, ExitCode};
+use crate::error::Error;
 use crate::store::{Access, Location, Store};
 
 #[derive(Debug, Args)]

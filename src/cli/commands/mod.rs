@@ -100,7 +100,8 @@ pub fn key_csv_row(key: &Key, now: Timestamp) -> Vec<String> {
         if key.metadata.is_empty() {
             String::new()
         } else {
-            escape(&serde_json::to_string(&key.metadata).unwrap_or_default()).into_owned()
+            // Valid JSON, with nothing raw that a terminal would act on.
+            crate::text::escape_json_c1(serde_json::to_string(&key.metadata).unwrap_or_default())
         },
     ]
 }

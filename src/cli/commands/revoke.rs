@@ -4,11 +4,12 @@ use std::io::Write;
 
 use clap::Args;
 
+use crate::cli::ExitCode;
 use crate::cli::commands::events::deliver_after_commit;
 use crate::cli::commands::print_keys_csv;
 use crate::cli::render::Format;
 use crate::cli::{Ctx, prompt};
-use crate::error::{Error, ExitCode};
+use crate::error::Error;
 use crate::key::Key;
 use crate::role::Role;
 use crate::store::Access;

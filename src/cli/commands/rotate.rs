@@ -1,16 +1,18 @@
 //! `keyctl rotate`: replace a key by a new one with the same settings.
 
+use std::io;
+
 use clap::Args;
 use serde::Serialize;
 
 use crate::cli::Ctx;
+use crate::cli::ExitCode;
 use crate::cli::commands::events::deliver_after_commit;
 use crate::cli::commands::revoke::confirm_or_refuse;
 use crate::cli::commands::{
     KEY_CSV_HEADER, SHOWN_ONCE, key_csv_row, print_secret, print_secret_box,
 };
 use crate::cli::render::{Format, csv_io};
-use crate::error::ExitCode;
 use crate::key::KeyJson;
 use crate::keyctl::Rotated;
 use crate::role::Role;
@@ -84,8 +86,10 @@ pub fn run(ctx: &mut Ctx, args: &RotateArgs) -> anyhow::Result<ExitCode> {
         )?;
         target = key.id;
     }
-    let rotated = kc.rotate(&target, grace)?;
-    print_rotated(ctx, &rotated, now)?;
+    // The new secret is printed inside the transaction: if it cannot be
+    // written, the rotation is not committed.
+    let rotated =
+        kc.rotate_and_hand_over(&target, grace, |rotated| print_rotated(ctx, rotated, now))?;
     deliver_after_commit(
         ctx,
         &mut kc,
@@ -95,11 +99,12 @@ pub fn run(ctx: &mut Ctx, args: &RotateArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::Success)
 }
 
-fn print_rotated(ctx: &mut Ctx, rotated: &Rotated, now: Timestamp) -> anyhow::Result<()> {
+/// Prints both keys and the new secret, and flushes them out.
+fn print_rotated(ctx: &mut Ctx, rotated: &Rotated, now: Timestamp) -> io::Result<()> {
     let (old, new, secret) = (&rotated.old, &rotated.new, &rotated.secret);
     if ctx.global.quiet {
         ctx.out.line(secret.expose())?;
-        return Ok(());
+        return ctx.out.flush();
     }
     match ctx.out.format {
         Format::Json => ctx.out.json(&RotatedJson {
@@ -152,5 +157,5 @@ fn print_rotated(ctx: &mut Ctx, rotated: &Rotated, now: Timestamp) -> anyhow::Re
             }
         }
     }
-    Ok(())
+    ctx.out.flush()
 }

@@ -5,8 +5,8 @@ use comfy_table::Cell;
 use serde::Serialize;
 
 use crate::cli::Ctx;
+use crate::cli::ExitCode;
 use crate::cli::render::{Format, csv_io};
-use crate::error::ExitCode;
 use crate::role::Role;
 use crate::scope::Level;
 use crate::store::Access;

@@ -6,9 +6,9 @@
 use clap::{Args, ValueEnum};
 
 use crate::cli::Ctx;
+use crate::cli::ExitCode;
 use crate::cli::serve::log::LogFormat;
 use crate::cli::serve::{self, Listen, Options};
-use crate::error::ExitCode;
 use crate::keyctl::Keyctl;
 use crate::role::Role;
 use crate::store::{Access, Location, Store};
@@ -104,18 +104,19 @@ pub fn run(ctx: &mut Ctx, args: &ServeArgs) -> anyhow::Result<ExitCode> {
             file.display()
         );
     }
-    let access = if record { Access::Modify } else { Access::Read };
     let open = {
         let config = ctx.config.clone();
         let location = location.clone();
         let actor = actor.clone();
         move || -> crate::error::Result<Keyctl> {
-            let store = Store::open_location(&location, Access::Read)?;
+            // A store that disappears under the server fails its requests
+            // (503) rather than reading as an empty one (401 for everyone).
+            let store = Store::open_location(&location, Access::Existing)?;
             Ok(Keyctl::new(store, config.clone(), clock, actor.clone()))
         }
     };
     let inline_reads = matches!(location, Location::File(_));
-    let store = Store::open_location(&location, access)?;
+    let store = Store::open_location(&location, Access::Existing)?;
     let mut writer = Keyctl::new(store, ctx.config.clone(), clock, actor);
     writer.authorize("serve", Role::Member)?;
     serve::run(

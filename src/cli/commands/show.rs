@@ -5,9 +5,9 @@ use comfy_table::Cell;
 use serde::Serialize;
 
 use crate::cli::Ctx;
+use crate::cli::ExitCode;
 use crate::cli::commands::print_keys_csv;
 use crate::cli::render::Format;
-use crate::error::ExitCode;
 use crate::key::{Key, KeyJson, Status};
 use crate::store::Access;
 use crate::text::escape;

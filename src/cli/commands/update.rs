@@ -3,10 +3,11 @@
 use clap::Args;
 
 use crate::cli::Ctx;
+use crate::cli::ExitCode;
 use crate::cli::commands::events::deliver_after_commit;
 use crate::cli::commands::print_keys_csv;
 use crate::cli::render::Format;
-use crate::error::{Error, ExitCode};
+use crate::error::Error;
 use crate::key::fields::{parse_meta, validate_meta_key};
 use crate::keyctl::KeyChanges;
 use crate::limits::{Quota, RateLimit};

@@ -5,8 +5,9 @@ use comfy_table::{Cell, CellAlignment};
 use serde::Serialize;
 
 use crate::cli::Ctx;
+use crate::cli::ExitCode;
 use crate::cli::render::{Format, Output, csv_io};
-use crate::error::{Error, ExitCode};
+use crate::error::Error;
 use crate::key::KeyJson;
 use crate::store::{Access, KeyTotals, RequestRecord};
 use crate::text::escape;

@@ -6,10 +6,10 @@ use clap::Args;
 use comfy_table::Cell;
 use serde::Serialize;
 
+use crate::cli::ExitCode;
 use crate::cli::commands::EnvArg;
 use crate::cli::render::{Format, Paint, csv_io};
 use crate::cli::{Ctx, prompt};
-use crate::error::ExitCode;
 use crate::scope::Scope;
 use crate::secret::Environment;
 use crate::store::Access;
@@ -45,7 +45,7 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "PATH", requires = "method")]
     pub path: Option<String>,
     /// The client's IP address (recorded)
-    #[arg(long, value_name = "IP")]
+    #[arg(long, value_name = "IP", value_parser = ip_address)]
     pub ip: Option<String>,
     /// The client's user agent (recorded)
     #[arg(long, value_name = "TEXT")]
@@ -118,7 +118,7 @@ pub fn run(ctx: &mut Ctx, args: &VerifyArgs) -> anyhow::Result<ExitCode> {
     let mut kc = ctx.open(access)?;
     let v = kc.verify(&presented, &request)?;
     render(ctx, &v)?;
-    Ok(v.outcome.exit_code())
+    Ok(ExitCode::of_outcome(v.outcome))
 }
 
 /// The JSON document of a verification, as `verify --format json` prints
@@ -173,6 +173,7 @@ fn render(ctx: &mut Ctx, v: &Verification) -> anyhow::Result<()> {
                 "scopes",
                 "required_scopes",
                 "rate_limit_remaining",
+                "plan_rate_limit_remaining",
                 "quota_remaining",
                 "plan_monthly_calls_remaining",
             ])
@@ -240,4 +241,12 @@ fn render(ctx: &mut Ctx, v: &Verification) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// An IPv4 or IPv6 address, as `--ip` takes it: anything else would be
+/// recorded as if it were one.
+fn ip_address(s: &str) -> Result<String, String> {
+    s.parse::<std::net::IpAddr>()
+        .map(|_| s.to_owned())
+        .map_err(|_| "not an IPv4 or IPv6 address".to_owned())
 }

@@ -8,9 +8,10 @@ use comfy_table::Cell;
 use serde::Serialize;
 
 use crate::cli::Ctx;
+use crate::cli::ExitCode;
 use crate::cli::commands::events::print_attempt;
 use crate::cli::render::{Format, csv_io};
-use crate::error::{Error, ExitCode};
+use crate::error::Error;
 use crate::events::{AttemptResult, Destination, Target};
 use crate::store::Access;
 use crate::text::escape;
@@ -58,7 +59,7 @@ pub fn run(ctx: &mut Ctx, args: &WebhooksArgs) -> anyhow::Result<ExitCode> {
 #[must_use]
 pub fn target_summary(d: &Destination) -> String {
     match &d.target {
-        Target::Webhook { url, .. } => match url.parse::<ureq::http::Uri>() {
+        Target::Webhook { url, .. } => match url.parse::<http::Uri>() {
             Ok(uri) => {
                 let rest = uri.path_and_query().map_or("", |p| p.as_str());
                 format!(

@@ -7,7 +7,7 @@
 //! `verify-ca` (the chain is checked) or `verify-full` (chain and host name),
 //! through rustls; `sslrootcert` names the trusted roots (PEM), else
 //! `~/.postgresql/root.crt` if it exists, else the Mozilla roots. A password
-//! never reaches a message: messages show a URL as [`redact_url`] gives it.
+//! never reaches a message: messages show a URL as [`super::redact_url`] gives it.
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -22,51 +22,6 @@ use crate::error::{Error, Result};
 /// How long to wait for the server to accept a connection, unless the URL
 /// says (`connect_timeout`).
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-
-/// The URL with its password, if any, replaced by `***`, for messages.
-#[must_use]
-pub fn redact_url(url: &str) -> String {
-    let Some(scheme_end) = url.find("://") else {
-        return url.to_owned();
-    };
-    let rest = &url[scheme_end + 3..];
-    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
-    let authority = &rest[..authority_end];
-    let redacted_query = redact_query(&rest[authority_end..]);
-    match authority.rfind('@') {
-        Some(at) => {
-            let userinfo = &authority[..at];
-            let user = userinfo.split(':').next().unwrap_or("");
-            let shown = if userinfo.contains(':') {
-                format!("{user}:***")
-            } else {
-                user.to_owned()
-            };
-            format!(
-                "{}{shown}@{}{redacted_query}",
-                &url[..scheme_end + 3],
-                &authority[at + 1..]
-            )
-        }
-        None => format!("{}{authority}{redacted_query}", &url[..scheme_end + 3]),
-    }
-}
-
-/// A `password=` query parameter, too, is hidden.
-fn redact_query(tail: &str) -> String {
-    let Some(q) = tail.find('?') else {
-        return tail.to_owned();
-    };
-    let (path, query) = tail.split_at(q + 1);
-    let parts: Vec<String> = query
-        .split('&')
-        .map(|p| match p.split_once('=') {
-            Some((k, _)) if k.eq_ignore_ascii_case("password") => format!("{k}=***"),
-            _ => p.to_owned(),
-        })
-        .collect();
-    format!("{path}{}", parts.join("&"))
-}
 
 /// How the server's certificate is checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -333,23 +288,6 @@ pub(super) fn connect(url: &str, location: &str) -> Result<Client> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn passwords_never_leave_the_url() {
-        assert_eq!(
-            redact_url("postgres://alice:s3cret@db.example.com:5432/keys?sslmode=require"),
-            "postgres://alice:***@db.example.com:5432/keys?sslmode=require"
-        );
-        assert_eq!(
-            redact_url("postgresql://alice@db/keys?password=hunter2&sslmode=verify-full"),
-            "postgresql://alice@db/keys?password=***&sslmode=verify-full"
-        );
-        assert_eq!(
-            redact_url("postgres://db.example.com/keys"),
-            "postgres://db.example.com/keys"
-        );
-        assert_eq!(redact_url("postgres://a:b:c@h/d"), "postgres://a:***@h/d");
-    }
 
     #[test]
     fn urls_give_the_settings_libpq_would() {

@@ -45,8 +45,8 @@ mod schema;
 mod tls;
 mod usage;
 
+pub use super::url::redact_url;
 use connect::connect;
-pub use connect::redact_url;
 use rows::key_from_row;
 use schema::Identity;
 pub use schema::{MIGRATION_LOCK, MIGRATIONS, apply_migrations, latest_version};
@@ -77,7 +77,8 @@ impl PostgresStore {
     ///
     /// With [`Access::Read`] or [`Access::Modify`], a database that keyctl
     /// has never written to reads as an empty store and nothing is created in
-    /// it (the same rule as a SQLite file that does not exist yet).
+    /// it (the same rule as a SQLite file that does not exist yet); with
+    /// [`Access::Existing`] such a database is an error.
     pub fn open(url: &str, access: Access) -> Result<Box<dyn Backend>> {
         let location = redact_url(url);
         let client = connect(url, &location)?;
@@ -88,6 +89,9 @@ impl PostgresStore {
         };
         match store.identify()? {
             Identity::Current => {}
+            Identity::Fresh if access == Access::Existing => {
+                return Err(Error::Missing(store.location));
+            }
             Identity::Fresh if access != Access::Write => {
                 return Ok(Box::new(super::sqlite::SqliteStore::empty_for(Path::new(
                     &store.location,
@@ -134,10 +138,10 @@ fn describe(e: &postgres::Error) -> String {
     message
 }
 
-impl From<postgres::Error> for Error {
-    fn from(e: postgres::Error) -> Self {
-        Error::Storage(describe(&e))
-    }
+/// A PostgreSQL error as a storage error, in one line: the driver's type
+/// stays out of the library's API.
+pub(super) fn fault(e: postgres::Error) -> Error {
+    Error::Storage(describe(&e))
 }
 
 impl Backend for PostgresStore {
@@ -201,7 +205,7 @@ impl PgTx<'_> {
     fn note<T>(&mut self, r: Result<T, postgres::Error>) -> Result<T> {
         r.map_err(|e| {
             self.failed = true;
-            Error::from(e)
+            fault(e)
         })
     }
 
@@ -252,7 +256,7 @@ impl PgTx<'_> {
             Ok(rows) => rows,
             Err(e) => {
                 self.failed = true;
-                return Err(e.into());
+                return Err(fault(e));
             }
         };
         loop {
@@ -262,7 +266,7 @@ impl PgTx<'_> {
                 Err(e) => {
                     drop(rows);
                     self.failed = true;
-                    return Err(e.into());
+                    return Err(fault(e));
                 }
             }
         }

@@ -8,6 +8,7 @@
 use rusqlite::{OptionalExtension, params};
 
 use super::SqliteTx;
+use super::fault;
 use super::rows::{SqlArgs, audit_from_row, request_at};
 use crate::error::Result;
 use crate::store::audit::AUDIT_COLUMNS;
@@ -18,17 +19,21 @@ impl AuditQueries for SqliteTx<'_> {
     fn audit_tail(&mut self) -> Result<Option<(i64, String)>> {
         let mut stmt = self
             .tx
-            .prepare_cached("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1")?;
-        Ok(stmt
-            .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?)
+            .prepare_cached("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1")
+            .map_err(fault)?;
+        stmt.query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()
+            .map_err(fault)
     }
 
     fn insert_audit(&mut self, row: &AuditRow) -> Result<()> {
-        let mut stmt = self.tx.prepare_cached(
-            "INSERT INTO audit_events (seq, ts, actor, action, key_id, key_prefix, details, \
+        let mut stmt = self
+            .tx
+            .prepare_cached(
+                "INSERT INTO audit_events (seq, ts, actor, action, key_id, key_prefix, details, \
              status, path, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-        )?;
+            )
+            .map_err(fault)?;
         stmt.execute(params![
             row.seq,
             row.ts.timestamp(),
@@ -41,15 +46,17 @@ impl AuditQueries for SqliteTx<'_> {
             row.path,
             row.prev_hash,
             row.hash,
-        ])?;
+        ])
+        .map_err(fault)?;
         Ok(())
     }
 
     fn audit_count(&mut self) -> Result<u64> {
         let mut stmt = self
             .tx
-            .prepare_cached("SELECT count(*) FROM audit_events")?;
-        let n: i64 = stmt.query_row([], |r| r.get(0))?;
+            .prepare_cached("SELECT count(*) FROM audit_events")
+            .map_err(fault)?;
+        let n: i64 = stmt.query_row([], |r| r.get(0)).map_err(fault)?;
         Ok(u64::try_from(n).unwrap_or(0))
     }
 
@@ -63,10 +70,12 @@ impl AuditQueries for SqliteTx<'_> {
             );
         }
         let (sql, args) = audit_events_sql(query);
-        let mut stmt = self.tx.prepare_cached(&sql)?;
+        let mut stmt = self.tx.prepare_cached(&sql).map_err(fault)?;
         let rows = stmt
-            .query_map(rusqlite::params_from_iter(args.iter()), audit_from_row)?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+            .query_map(rusqlite::params_from_iter(args.iter()), audit_from_row)
+            .map_err(fault)?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(fault)?;
         Ok(rows)
     }
 
@@ -80,22 +89,27 @@ impl AuditQueries for SqliteTx<'_> {
             );
         }
         let (sql, args) = trail_requests_sql(query);
-        let mut stmt = self.tx.prepare_cached(&sql)?;
+        let mut stmt = self.tx.prepare_cached(&sql).map_err(fault)?;
         let rows = stmt
             .query_map(rusqlite::params_from_iter(args.iter()), |r| {
                 Ok((r.get::<_, i64>(0)?, request_at(r, 1)?))
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+            })
+            .map_err(fault)?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(fault)?;
         Ok(rows)
     }
 
     fn for_each_audit(&mut self, f: &mut dyn FnMut(AuditRow) -> Result<()>) -> Result<()> {
-        let mut stmt = self.tx.prepare_cached(&format!(
-            "SELECT {AUDIT_COLUMNS} FROM audit_events ORDER BY seq"
-        ))?;
-        let mut rows = stmt.query([])?;
-        while let Some(row) = rows.next()? {
-            f(audit_from_row(row)?)?;
+        let mut stmt = self
+            .tx
+            .prepare_cached(&format!(
+                "SELECT {AUDIT_COLUMNS} FROM audit_events ORDER BY seq"
+            ))
+            .map_err(fault)?;
+        let mut rows = stmt.query([]).map_err(fault)?;
+        while let Some(row) = rows.next().map_err(fault)? {
+            f(audit_from_row(row).map_err(fault)?)?;
         }
         Ok(())
     }

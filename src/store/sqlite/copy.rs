@@ -8,6 +8,7 @@
 use rusqlite::{Row, params};
 
 use super::SqliteTx;
+use super::fault;
 use super::rows::{
     audit_from_row, conversion, delivery_from_row, event_from_row, key_from_row, request_at,
 };
@@ -26,7 +27,7 @@ use crate::store::{
 impl CopyQueries for SqliteTx<'_> {
     fn copy_count(&mut self, table: CopyTable) -> Result<u64> {
         let sql = format!("SELECT count(*) FROM {}", table.table_name());
-        let n: i64 = self.tx.query_row(&sql, [], |r| r.get(0))?;
+        let n: i64 = self.tx.query_row(&sql, [], |r| r.get(0)).map_err(fault)?;
         Ok(u64::try_from(n).unwrap_or(0))
     }
 
@@ -136,8 +137,9 @@ impl CopyQueries for SqliteTx<'_> {
                 // insert_key let SQLite pick the rowid: give it the original.
                 let mut stmt = self
                     .tx
-                    .prepare_cached("UPDATE keys SET seq = ?2 WHERE id = ?1")?;
-                stmt.execute(params![key.id, seq])?;
+                    .prepare_cached("UPDATE keys SET seq = ?2 WHERE id = ?1")
+                    .map_err(fault)?;
+                stmt.execute(params![key.id, seq]).map_err(fault)?;
             }
             CopyRecord::Request { seq, request: r } => self.insert_request_row(Some(*seq), r)?,
             CopyRecord::Daily {
@@ -162,7 +164,7 @@ impl CopyQueries for SqliteTx<'_> {
                 let mut stmt = self.tx.prepare_cached(
                     "INSERT INTO events (seq, id, type, ts, key_id, key_expires_at, payload, state) \
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                )?;
+                ).map_err(fault)?;
                 stmt.execute(params![
                     e.seq,
                     e.id,
@@ -172,7 +174,8 @@ impl CopyQueries for SqliteTx<'_> {
                     e.key_expires_at.map(|t| t.timestamp()),
                     e.payload,
                     e.state.as_str(),
-                ])?;
+                ])
+                .map_err(fault)?;
             }
             CopyRecord::Delivery(d) => self.put_delivery(d)?,
         }
@@ -192,10 +195,10 @@ impl SqliteTx<'_> {
         read: fn(&Row<'_>) -> rusqlite::Result<CopyRecord>,
         f: &mut dyn FnMut(CopyRecord) -> Result<()>,
     ) -> Result<()> {
-        let mut stmt = self.tx.prepare(sql)?;
-        let mut rows = stmt.query([])?;
-        while let Some(row) = rows.next()? {
-            f(read(row)?)?;
+        let mut stmt = self.tx.prepare(sql).map_err(fault)?;
+        let mut rows = stmt.query([]).map_err(fault)?;
+        while let Some(row) = rows.next().map_err(fault)? {
+            f(read(row).map_err(fault)?)?;
         }
         Ok(())
     }

@@ -61,9 +61,22 @@ impl SqliteStore {
     /// With [`Access::Write`] a missing file is created with mode 0600 (and
     /// missing folders with 0700); with [`Access::Read`] or
     /// [`Access::Modify`] a missing file reads as an empty database and
-    /// nothing is created.
+    /// nothing is created; with [`Access::Existing`] it is an error.
     pub fn open(path: &Path, access: Access) -> Result<SqliteStore> {
         let exists = path.exists();
+        // A device, a FIFO or a folder is refused before SQLite opens it:
+        // SQLite would put a world-readable -journal beside it.
+        if exists && !fs::metadata(path).is_ok_and(|m| m.is_file()) {
+            return Err(Error::Database {
+                path: path.to_path_buf(),
+                message: "is not a regular file (a device, a FIFO or a folder); keyctl keeps \
+                    its keys in a regular file"
+                    .to_owned(),
+            });
+        }
+        if !exists && access == Access::Existing {
+            return Err(Error::Missing(path.display().to_string()));
+        }
         if !exists && access != Access::Write {
             return SqliteStore::empty_for(path);
         }
@@ -83,6 +96,10 @@ impl SqliteStore {
         let (state, length) = store.inspect()?;
         if state == Identity::Fresh {
             store.check_fresh()?;
+            // An empty file given to keyctl becomes a keyctl database: as
+            // private as one keyctl creates, before its -wal and -shm are
+            // made (SQLite gives them the database file's mode).
+            make_private(path)?;
         }
         store.check_length(length)?;
         if state != Identity::Current {
@@ -95,7 +112,7 @@ impl SqliteStore {
     /// An empty, migrated in-memory database standing for a missing file
     /// (or a PostgreSQL database keyctl has not written to yet).
     pub(crate) fn empty_for(path: &Path) -> Result<SqliteStore> {
-        let conn = Connection::open_in_memory()?;
+        let conn = Connection::open_in_memory().map_err(fault)?;
         let mut store = SqliteStore {
             conn,
             path: path.to_path_buf(),
@@ -199,6 +216,30 @@ fn create_private_file(path: &Path) -> Result<()> {
         options.mode(0o600);
     }
     options.open(path).map(drop).map_err(io)
+}
+
+/// Sets a file's mode to 0600.
+fn make_private(path: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(path, fs::Permissions::from_mode(0o600)).map_err(|source| {
+            Error::Io {
+                path: path.to_path_buf(),
+                source,
+            }
+        })?;
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
+}
+
+/// A SQLite error as a storage error: the driver's type stays out of the
+/// library's API.
+#[allow(clippy::needless_pass_by_value)] // the shape `map_err` passes
+pub(super) fn fault(e: rusqlite::Error) -> Error {
+    Error::Storage(e.to_string())
 }
 
 /// Puts the path and a plain explanation on a SQLite error.

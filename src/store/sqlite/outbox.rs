@@ -6,6 +6,7 @@
 use rusqlite::{OptionalExtension, params};
 
 use super::SqliteTx;
+use super::fault;
 use super::rows::{SqlArgs, delivery_from_row, event_from_row, key_from_row};
 use crate::error::Result;
 use crate::key::Key;
@@ -18,10 +19,13 @@ use crate::time::Timestamp;
 
 impl OutboxQueries for SqliteTx<'_> {
     fn insert_event(&mut self, e: &EventRow) -> Result<i64> {
-        let mut stmt = self.tx.prepare_cached(
-            "INSERT INTO events (id, type, ts, key_id, key_expires_at, payload, state) \
+        let mut stmt = self
+            .tx
+            .prepare_cached(
+                "INSERT INTO events (id, type, ts, key_id, key_expires_at, payload, state) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        )?;
+            )
+            .map_err(fault)?;
         stmt.execute(params![
             e.id,
             e.kind,
@@ -30,29 +34,39 @@ impl OutboxQueries for SqliteTx<'_> {
             e.key_expires_at.map(|t| t.timestamp()),
             e.payload,
             e.state.as_str(),
-        ])?;
+        ])
+        .map_err(fault)?;
         Ok(self.tx.last_insert_rowid())
     }
 
     fn event_id_exists(&mut self, id: &str) -> Result<bool> {
         let mut stmt = self
             .tx
-            .prepare_cached("SELECT 1 FROM events WHERE id = ?1")?;
-        Ok(stmt.exists([id])?)
+            .prepare_cached("SELECT 1 FROM events WHERE id = ?1")
+            .map_err(fault)?;
+        stmt.exists([id]).map_err(fault)
     }
 
     fn event_by_id(&mut self, id: &str) -> Result<Option<EventRow>> {
         let mut stmt = self
             .tx
-            .prepare_cached(&format!("SELECT {EVENT_COLUMNS} FROM events WHERE id = ?1"))?;
-        Ok(stmt.query_row([id], event_from_row).optional()?)
+            .prepare_cached(&format!("SELECT {EVENT_COLUMNS} FROM events WHERE id = ?1"))
+            .map_err(fault)?;
+        stmt.query_row([id], event_from_row)
+            .optional()
+            .map_err(fault)
     }
 
     fn event_by_seq(&mut self, seq: i64) -> Result<Option<EventRow>> {
-        let mut stmt = self.tx.prepare_cached(&format!(
-            "SELECT {EVENT_COLUMNS} FROM events WHERE seq = ?1"
-        ))?;
-        Ok(stmt.query_row([seq], event_from_row).optional()?)
+        let mut stmt = self
+            .tx
+            .prepare_cached(&format!(
+                "SELECT {EVENT_COLUMNS} FROM events WHERE seq = ?1"
+            ))
+            .map_err(fault)?;
+        stmt.query_row([seq], event_from_row)
+            .optional()
+            .map_err(fault)
     }
 
     fn events(&mut self, query: &EventQuery) -> Result<Vec<EventRow>> {
@@ -76,10 +90,12 @@ impl OutboxQueries for SqliteTx<'_> {
         }
         sql.push_str(" ORDER BY seq DESC LIMIT ?");
         args.push(Box::new(to_i64(query.limit as u64)));
-        let mut stmt = self.tx.prepare_cached(&sql)?;
+        let mut stmt = self.tx.prepare_cached(&sql).map_err(fault)?;
         let rows = stmt
-            .query_map(rusqlite::params_from_iter(args.iter()), event_from_row)?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+            .query_map(rusqlite::params_from_iter(args.iter()), event_from_row)
+            .map_err(fault)?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(fault)?;
         Ok(rows)
     }
 
@@ -88,16 +104,21 @@ impl OutboxQueries for SqliteTx<'_> {
         until: Timestamp,
         expired_kind: &str,
     ) -> Result<Vec<Key>> {
-        let mut stmt = self.tx.prepare_cached(&format!(
-            "SELECT {KEY_COLUMNS} FROM keys k \
+        let mut stmt = self
+            .tx
+            .prepare_cached(&format!(
+                "SELECT {KEY_COLUMNS} FROM keys k \
              WHERE k.expires_at <= ?1 AND k.revoked_at IS NULL \
              AND NOT EXISTS (SELECT 1 FROM events e WHERE e.key_id = k.id \
                  AND e.type = ?2 AND e.key_expires_at = k.expires_at) \
              ORDER BY k.expires_at, k.seq"
-        ))?;
+            ))
+            .map_err(fault)?;
         let keys = stmt
-            .query_map(params![until.timestamp(), expired_kind], key_from_row)?
-            .collect::<rusqlite::Result<Vec<Key>>>()?;
+            .query_map(params![until.timestamp(), expired_kind], key_from_row)
+            .map_err(fault)?
+            .collect::<rusqlite::Result<Vec<Key>>>()
+            .map_err(fault)?;
         Ok(keys)
     }
 
@@ -107,17 +128,22 @@ impl OutboxQueries for SqliteTx<'_> {
         kind: &str,
         expires_at: Timestamp,
     ) -> Result<bool> {
-        let mut stmt = self.tx.prepare_cached(
-            "SELECT 1 FROM events WHERE key_id = ?1 AND type = ?2 AND key_expires_at = ?3",
-        )?;
-        Ok(stmt.exists(params![key_id, kind, expires_at.timestamp()])?)
+        let mut stmt = self
+            .tx
+            .prepare_cached(
+                "SELECT 1 FROM events WHERE key_id = ?1 AND type = ?2 AND key_expires_at = ?3",
+            )
+            .map_err(fault)?;
+        stmt.exists(params![key_id, kind, expires_at.timestamp()])
+            .map_err(fault)
     }
 
     fn set_event_state(&mut self, seq: i64, state: EventState) -> Result<()> {
         let mut stmt = self
             .tx
-            .prepare_cached("UPDATE events SET state = ?2 WHERE seq = ?1")?;
-        stmt.execute(params![seq, state.as_str()])?;
+            .prepare_cached("UPDATE events SET state = ?2 WHERE seq = ?1")
+            .map_err(fault)?;
+        stmt.execute(params![seq, state.as_str()]).map_err(fault)?;
         Ok(())
     }
 
@@ -131,24 +157,28 @@ impl OutboxQueries for SqliteTx<'_> {
                WHEN EXISTS (SELECT 1 FROM deliveries d WHERE d.event_seq = ?1) THEN 'delivered' \
                ELSE 'skipped' END \
              WHERE seq = ?1",
-        )?;
-        stmt.execute([seq])?;
+        ).map_err(fault)?;
+        stmt.execute([seq]).map_err(fault)?;
         Ok(())
     }
 
     fn deliveries_of(&mut self, event_seq: i64) -> Result<Vec<DeliveryRow>> {
         let mut stmt = self.tx.prepare_cached(&format!(
             "SELECT {DELIVERY_COLUMNS} FROM deliveries WHERE event_seq = ?1 ORDER BY destination"
-        ))?;
+        )).map_err(fault)?;
         let rows = stmt
-            .query_map([event_seq], delivery_from_row)?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+            .query_map([event_seq], delivery_from_row)
+            .map_err(fault)?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(fault)?;
         Ok(rows)
     }
 
     fn put_delivery(&mut self, d: &DeliveryRow) -> Result<()> {
-        let mut stmt = self.tx.prepare_cached(
-            "INSERT INTO deliveries (event_seq, destination, state, attempts, next_at, \
+        let mut stmt = self
+            .tx
+            .prepare_cached(
+                "INSERT INTO deliveries (event_seq, destination, state, attempts, next_at, \
              claimed_until, last_attempt_at, last_error, delivered_at, interrupted) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) \
              ON CONFLICT (event_seq, destination) DO UPDATE SET state = excluded.state, \
@@ -156,7 +186,8 @@ impl OutboxQueries for SqliteTx<'_> {
              next_at = excluded.next_at, \
              claimed_until = excluded.claimed_until, last_attempt_at = excluded.last_attempt_at, \
              last_error = excluded.last_error, delivered_at = excluded.delivered_at",
-        )?;
+            )
+            .map_err(fault)?;
         stmt.execute(params![
             d.event_seq,
             d.destination,
@@ -168,7 +199,8 @@ impl OutboxQueries for SqliteTx<'_> {
             d.last_error,
             d.delivered_at.map(|t| t.timestamp()),
             d.interrupted,
-        ])?;
+        ])
+        .map_err(fault)?;
         Ok(())
     }
 
@@ -179,22 +211,30 @@ impl OutboxQueries for SqliteTx<'_> {
     ) -> Result<Option<DeliveryRow>> {
         let row = match event_seq {
             Some(seq) => {
-                let mut stmt = self.tx.prepare_cached(&format!(
-                    "SELECT {DELIVERY_COLUMNS} FROM deliveries \
+                let mut stmt = self
+                    .tx
+                    .prepare_cached(&format!(
+                        "SELECT {DELIVERY_COLUMNS} FROM deliveries \
                      WHERE event_seq = ?2 AND state = 'pending' AND next_at <= ?1 \
                      ORDER BY next_at, destination LIMIT 1"
-                ))?;
+                    ))
+                    .map_err(fault)?;
                 stmt.query_row(params![now.timestamp(), seq], delivery_from_row)
-                    .optional()?
+                    .optional()
+                    .map_err(fault)?
             }
             None => {
-                let mut stmt = self.tx.prepare_cached(&format!(
-                    "SELECT {DELIVERY_COLUMNS} FROM deliveries \
+                let mut stmt = self
+                    .tx
+                    .prepare_cached(&format!(
+                        "SELECT {DELIVERY_COLUMNS} FROM deliveries \
                      WHERE state = 'pending' AND next_at <= ?1 \
                      ORDER BY next_at, event_seq, destination LIMIT 1"
-                ))?;
+                    ))
+                    .map_err(fault)?;
                 stmt.query_row([now.timestamp()], delivery_from_row)
-                    .optional()?
+                    .optional()
+                    .map_err(fault)?
             }
         };
         Ok(row)

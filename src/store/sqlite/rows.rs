@@ -8,6 +8,7 @@
 
 use rusqlite::Row;
 
+use super::fault;
 use crate::error::Result;
 use crate::key::Key;
 use crate::limits::{Quota, RateLimit};
@@ -140,5 +141,9 @@ pub(super) fn delivery_from_row(r: &Row<'_>) -> rusqlite::Result<DeliveryRow> {
 
 /// A text column as `&str`, without a copy.
 pub(super) fn text<'r>(row: &'r rusqlite::Row<'_>, i: usize) -> Result<&'r str> {
-    Ok(row.get_ref(i)?.as_str().map_err(conversion)?)
+    row.get_ref(i)
+        .map_err(fault)?
+        .as_str()
+        .map_err(conversion)
+        .map_err(fault)
 }

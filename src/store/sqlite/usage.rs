@@ -9,6 +9,7 @@
 use rusqlite::{OptionalExtension, params};
 
 use super::SqliteTx;
+use super::fault;
 use super::rows::{conversion, request_at, text};
 use crate::error::Result;
 use crate::store::usage::REQUEST_COLUMNS;
@@ -19,11 +20,14 @@ impl SqliteTx<'_> {
     /// Inserts a request row; `seq` keeps a copied row's number, `None` lets
     /// SQLite number it (NULL into an INTEGER PRIMARY KEY).
     pub(super) fn insert_request_row(&self, seq: Option<i64>, r: &RequestRecord) -> Result<()> {
-        let mut stmt = self.tx.prepare_cached(
-            "INSERT INTO requests (seq, key_id, ts, method, path, status, duration_ms, ip, \
+        let mut stmt = self
+            .tx
+            .prepare_cached(
+                "INSERT INTO requests (seq, key_id, ts, method, path, status, duration_ms, ip, \
              user_agent, outcome, source, actor) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-        )?;
+            )
+            .map_err(fault)?;
         stmt.execute(params![
             seq,
             r.key_id,
@@ -37,23 +41,28 @@ impl SqliteTx<'_> {
             r.outcome,
             r.source.as_str(),
             r.actor,
-        ])?;
+        ])
+        .map_err(fault)?;
         Ok(())
     }
 }
 
 impl UsageQueries for SqliteTx<'_> {
     fn request_totals(&mut self, key_id: &str, since_day: i64) -> Result<RequestTotals> {
-        let mut stmt = self.tx.prepare_cached(
-            "SELECT coalesce(sum(count), 0), \
+        let mut stmt = self
+            .tx
+            .prepare_cached(
+                "SELECT coalesce(sum(count), 0), \
                     coalesce(sum(CASE WHEN day >= ?2 THEN count ELSE 0 END), 0), \
                     coalesce(sum(CASE WHEN day >= ?2 AND status >= 400 THEN count ELSE 0 END), 0) \
              FROM usage_daily WHERE key_id = ?1",
-        )?;
+            )
+            .map_err(fault)?;
         let (all_time, since, errors_since): (i64, i64, i64) = stmt
             .query_row(params![key_id, since_day], |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-            })?;
+            })
+            .map_err(fault)?;
         let n = |v: i64| u64::try_from(v).unwrap_or(0);
         Ok(RequestTotals {
             all_time: n(all_time),
@@ -67,11 +76,15 @@ impl UsageQueries for SqliteTx<'_> {
     }
 
     fn add_daily(&mut self, key_id: &str, day: i64, status: u16, n: u64) -> Result<()> {
-        let mut stmt = self.tx.prepare_cached(
-            "INSERT INTO usage_daily (key_id, day, status, count) VALUES (?1, ?2, ?3, ?4) \
+        let mut stmt = self
+            .tx
+            .prepare_cached(
+                "INSERT INTO usage_daily (key_id, day, status, count) VALUES (?1, ?2, ?3, ?4) \
              ON CONFLICT (key_id, day, status) DO UPDATE SET count = count + excluded.count",
-        )?;
-        stmt.execute(params![key_id, day, status, to_i64(n)])?;
+            )
+            .map_err(fault)?;
+        stmt.execute(params![key_id, day, status, to_i64(n)])
+            .map_err(fault)?;
         Ok(())
     }
 
@@ -79,31 +92,37 @@ impl UsageQueries for SqliteTx<'_> {
         let mut stmt = self.tx.prepare_cached(
             "INSERT INTO usage_endpoints (key_id, day, endpoint, count) VALUES (?1, ?2, ?3, ?4) \
              ON CONFLICT (key_id, day, endpoint) DO UPDATE SET count = count + excluded.count",
-        )?;
-        stmt.execute(params![key_id, day, endpoint, to_i64(n)])?;
+        ).map_err(fault)?;
+        stmt.execute(params![key_id, day, endpoint, to_i64(n)])
+            .map_err(fault)?;
         Ok(())
     }
 
     fn set_last_used(&mut self, key_id: &str, at: Timestamp) -> Result<()> {
         let mut stmt = self
             .tx
-            .prepare_cached("UPDATE keys SET last_used_at = ?2 WHERE id = ?1")?;
-        stmt.execute(params![key_id, at.timestamp()])?;
+            .prepare_cached("UPDATE keys SET last_used_at = ?2 WHERE id = ?1")
+            .map_err(fault)?;
+        stmt.execute(params![key_id, at.timestamp()])
+            .map_err(fault)?;
         Ok(())
     }
 
     fn counter(&mut self, scope: &str, kind: &str) -> Result<Option<Counter>> {
-        let mut stmt = self.tx.prepare_cached(
-            "SELECT window_start, count FROM limit_counters WHERE scope = ?1 AND kind = ?2",
-        )?;
-        Ok(stmt
-            .query_row(params![scope, kind], |r| {
-                Ok(Counter {
-                    window_start: r.get(0)?,
-                    count: u64::try_from(r.get::<_, i64>(1)?).unwrap_or(0),
-                })
+        let mut stmt = self
+            .tx
+            .prepare_cached(
+                "SELECT window_start, count FROM limit_counters WHERE scope = ?1 AND kind = ?2",
+            )
+            .map_err(fault)?;
+        stmt.query_row(params![scope, kind], |r| {
+            Ok(Counter {
+                window_start: r.get(0)?,
+                count: u64::try_from(r.get::<_, i64>(1)?).unwrap_or(0),
             })
-            .optional()?)
+        })
+        .optional()
+        .map_err(fault)
     }
 
     fn put_counter(&mut self, scope: &str, kind: &str, counter: Counter) -> Result<()> {
@@ -111,13 +130,14 @@ impl UsageQueries for SqliteTx<'_> {
             "INSERT INTO limit_counters (scope, kind, window_start, count) VALUES (?1, ?2, ?3, ?4) \
              ON CONFLICT (scope, kind) DO UPDATE SET window_start = excluded.window_start, \
              count = excluded.count",
-        )?;
+        ).map_err(fault)?;
         stmt.execute(params![
             scope,
             kind,
             counter.window_start,
             to_i64(counter.count)
-        ])?;
+        ])
+        .map_err(fault)?;
         Ok(())
     }
 
@@ -127,10 +147,13 @@ impl UsageQueries for SqliteTx<'_> {
         from_day: i64,
         to_day: i64,
     ) -> Result<Vec<(i64, u16, u64)>> {
-        let mut stmt = self.tx.prepare_cached(
-            "SELECT day, status, count FROM usage_daily \
+        let mut stmt = self
+            .tx
+            .prepare_cached(
+                "SELECT day, status, count FROM usage_daily \
              WHERE key_id = ?1 AND day BETWEEN ?2 AND ?3 ORDER BY day, status",
-        )?;
+            )
+            .map_err(fault)?;
         let rows = stmt
             .query_map(params![key_id, from_day, to_day], |r| {
                 Ok((
@@ -138,8 +161,10 @@ impl UsageQueries for SqliteTx<'_> {
                     r.get(1)?,
                     u64::try_from(r.get::<_, i64>(2)?).unwrap_or(0),
                 ))
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+            })
+            .map_err(fault)?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(fault)?;
         Ok(rows)
     }
 
@@ -157,16 +182,33 @@ impl UsageQueries for SqliteTx<'_> {
         // into one sorted list, a comparison a row (hashing each endpoint,
         // and checking it as UTF-8, cost half as much again as reading it).
         // Any order gives the same sums; this one makes them cheap.
-        let mut stmt = self.tx.prepare_cached(
-            "SELECT endpoint, count FROM usage_endpoints \
+        let mut stmt = self
+            .tx
+            .prepare_cached(
+                "SELECT endpoint, count FROM usage_endpoints \
              WHERE key_id = ?1 AND day BETWEEN ?2 AND ?3 ORDER BY day, endpoint",
-        )?;
+            )
+            .map_err(fault)?;
         let mut merged: Vec<(Vec<u8>, u64)> = Vec::new();
         let mut at = 0;
-        let mut rows = stmt.query(params![key_id, from_day, to_day])?;
-        while let Some(row) = rows.next()? {
-            let endpoint = row.get_ref(0)?.as_bytes().map_err(conversion)?;
-            let n = u64::try_from(row.get_ref(1)?.as_i64().map_err(conversion)?).unwrap_or(0);
+        let mut rows = stmt
+            .query(params![key_id, from_day, to_day])
+            .map_err(fault)?;
+        while let Some(row) = rows.next().map_err(fault)? {
+            let endpoint = row
+                .get_ref(0)
+                .map_err(fault)?
+                .as_bytes()
+                .map_err(conversion)
+                .map_err(fault)?;
+            let n = u64::try_from(
+                row.get_ref(1)
+                    .map_err(fault)?
+                    .as_i64()
+                    .map_err(conversion)
+                    .map_err(fault)?,
+            )
+            .unwrap_or(0);
             // Not after the previous endpoint: a new day, from the front.
             if at > 0 && merged[at - 1].0.as_slice() >= endpoint {
                 at = 0;
@@ -182,7 +224,7 @@ impl UsageQueries for SqliteTx<'_> {
         }
         let sums = merged
             .into_iter()
-            .map(|(e, n)| Ok((String::from_utf8(e).map_err(conversion)?, n)))
+            .map(|(e, n)| Ok((String::from_utf8(e).map_err(conversion).map_err(fault)?, n)))
             .collect::<Result<Vec<_>>>()?;
         let mut top: Vec<(String, u64)> = sums.into_iter().collect();
         top.sort_unstable_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
@@ -197,10 +239,13 @@ impl UsageQueries for SqliteTx<'_> {
         until: Timestamp,
         limit: usize,
     ) -> Result<Vec<RequestRecord>> {
-        let mut stmt = self.tx.prepare_cached(&format!(
-            "SELECT {REQUEST_COLUMNS} FROM requests WHERE key_id = ?1 AND ts >= ?2 AND ts < ?3 \
+        let mut stmt = self
+            .tx
+            .prepare_cached(&format!(
+                "SELECT {REQUEST_COLUMNS} FROM requests WHERE key_id = ?1 AND ts >= ?2 AND ts < ?3 \
                  ORDER BY ts DESC, seq DESC LIMIT ?4"
-        ))?;
+            ))
+            .map_err(fault)?;
         let rows = stmt
             .query_map(
                 params![
@@ -210,8 +255,10 @@ impl UsageQueries for SqliteTx<'_> {
                     to_i64(limit as u64)
                 ],
                 |r| request_at(r, 0),
-            )?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+            )
+            .map_err(fault)?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(fault)?;
         Ok(rows)
     }
 
@@ -221,33 +268,37 @@ impl UsageQueries for SqliteTx<'_> {
         // materialise the grouped rollups and then look each key up (two
         // b-tree descents per key), about a third of the time on a
         // million keys.
-        let mut sums = self.tx.prepare_cached(
-            "SELECT key_id, sum(count), sum(count) FILTER (WHERE status >= 400) \
+        let mut sums = self
+            .tx
+            .prepare_cached(
+                "SELECT key_id, sum(count), sum(count) FILTER (WHERE status >= 400) \
              FROM usage_daily WHERE day BETWEEN ?1 AND ?2 GROUP BY key_id ORDER BY key_id",
-        )?;
+            )
+            .map_err(fault)?;
         let mut keys = self
             .tx
-            .prepare_cached("SELECT id, name, prefix, last_used_at FROM keys ORDER BY id")?;
-        let mut sums = sums.query(params![from_day, to_day])?;
-        let mut keys = keys.query([])?;
+            .prepare_cached("SELECT id, name, prefix, last_used_at FROM keys ORDER BY id")
+            .map_err(fault)?;
+        let mut sums = sums.query(params![from_day, to_day]).map_err(fault)?;
+        let mut keys = keys.query([]).map_err(fault)?;
         let mut out = Vec::new();
         // The current rollup group: key id (a reused buffer), requests, errors.
         let mut id = String::new();
         let mut next_group = |id: &mut String| -> Result<Option<(u64, u64)>> {
-            let Some(row) = sums.next()? else {
+            let Some(row) = sums.next().map_err(fault)? else {
                 return Ok(None);
             };
             id.clear();
             id.push_str(text(row, 0)?);
-            let requests = row.get::<_, i64>(1)?;
-            let errors = row.get::<_, Option<i64>>(2)?.unwrap_or(0);
+            let requests = row.get::<_, i64>(1).map_err(fault)?;
+            let errors = row.get::<_, Option<i64>>(2).map_err(fault)?.unwrap_or(0);
             Ok(Some((
                 u64::try_from(requests).unwrap_or(0),
                 u64::try_from(errors).unwrap_or(0),
             )))
         };
         let mut totals = next_group(&mut id)?;
-        while let Some(k) = keys.next()? {
+        while let Some(k) = keys.next().map_err(fault)? {
             let key_id = text(k, 0)?;
             // Rollups of a key that is not in `keys` are skipped, as a join would.
             while totals.is_some() && id.as_str() < key_id {
@@ -259,9 +310,9 @@ impl UsageQueries for SqliteTx<'_> {
             if id == key_id {
                 out.push(KeyTotals {
                     key_id: key_id.to_owned(),
-                    name: k.get(1)?,
-                    prefix: k.get(2)?,
-                    last_used_at: k.get::<_, Option<i64>>(3)?.map(from_unix),
+                    name: k.get(1).map_err(fault)?,
+                    prefix: k.get(2).map_err(fault)?,
+                    last_used_at: k.get::<_, Option<i64>>(3).map_err(fault)?.map(from_unix),
                     requests,
                     errors,
                 });
@@ -283,7 +334,7 @@ mod tests {
     #[test]
     fn totals_by_key_merges_rollups_with_their_keys() {
         let dir = tempfile::tempdir().unwrap();
-        let mut store = Store::open(&dir.path().join("t.db"), Access::Write).unwrap();
+        let mut store = Store::open(dir.path().join("t.db"), Access::Write).unwrap();
         store
             .write(Durability::Normal, |q| {
                 for (i, id) in ["key_b", "key_c", "key_e", "key_g"].iter().enumerate() {

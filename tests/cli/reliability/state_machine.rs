@@ -199,7 +199,7 @@ enum Result {
 }
 
 fn refused<T>(r: keyctl::Result<T>) -> std::result::Result<T, Result> {
-    r.map_err(|e| Result::Refused(e.exit_code().code()))
+    r.map_err(|e| Result::Refused(keyctl::cli::ExitCode::of_error(&e).code()))
 }
 
 fn run_case(ops: &[Op], max_keys: Option<u64>) -> std::result::Result<(), TestCaseError> {
@@ -441,6 +441,12 @@ fn run_case(ops: &[Op], max_keys: Option<u64>) -> std::result::Result<(), TestCa
                                 || (key.replaced_by.is_some() && extends)
                             {
                                 expected = Result::Refused(1);
+                            } else if !key.revoked
+                                && key.status(now) == Status::Expired
+                                && !m.room(0)
+                            {
+                                // Made active again, it would need room in the plan.
+                                expected = Result::Refused(5);
                             }
                         }
                         Change::Rate(r) => {

@@ -175,9 +175,15 @@ fn no_raw_control_byte_reaches_the_terminal() {
         &[3],
     );
     let log = format!(
-        "{{\"key\":\"{id}\",\"ts\":1795000000,\"status\":404,\"method\":\"GET\",\"path\":\"/v1/invoices/{HOSTILE_JSON}\",\"user_agent\":\"{HOSTILE_JSON}\",\"ip\":\"{HOSTILE_JSON}\"}}\n"
+        "{{\"key\":\"{id}\",\"ts\":1795000000,\"status\":404,\"method\":\"GET\",\"path\":\"/v1/invoices/{HOSTILE_JSON}\",\"user_agent\":\"{HOSTILE_JSON}\",\"ip\":\"10.0.0.1\"}}\n"
     );
     check(&["ingest", "-"], Some(&log), &[0]);
+    // An ip that is not an address is refused, and the error quoting it is
+    // escaped.
+    let bad_ip = format!(
+        "{{\"key\":\"{id}\",\"ts\":1795000000,\"status\":404,\"ip\":\"{HOSTILE_JSON}\"}}\n"
+    );
+    check(&["ingest", "-"], Some(&bad_ip), &[1]);
     // A bad line's error quotes it: escaped too.
     let bad = format!("{{\"key\":\"{HOSTILE_JSON}\",\"ts\":1,\"status\":200}}\n");
     check(&["ingest", "-"], Some(&bad), &[1]);
