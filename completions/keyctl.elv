@@ -22,7 +22,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
             cand --format 'Output format'
             cand --color 'When to colour the output (NO_COLOR is honoured)'
-            cand --actor 'The operator to record [default: $KEYCTL_ACTOR, else the login name]'
+            cand --actor 'Who runs the command [default: $KEYCTL_ACTOR, else the login name; on PostgreSQL the database user, and no other name]'
             cand -q 'Print only the essential value (the secret for create and rotate)'
             cand --quiet 'Print only the essential value (the secret for create and rotate)'
             cand -h 'Print help (see more with ''--help'')'
@@ -43,6 +43,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand webhooks 'Webhooks and hooks of the config'
             cand migrate 'Copy every key, request, rollup, audit entry, limit counter and event to another store'
             cand scopes 'List the scope catalog and the levels'
+            cand roles 'List, grant and revoke operators'' roles (owner only)'
             cand serve 'Verify keys over HTTP for API gateways and services'
             cand completions 'Print the completion script for a shell'
             cand man 'Print the man page of keyctl or of one command'
@@ -53,7 +54,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
             cand --format 'Output format'
             cand --color 'When to colour the output (NO_COLOR is honoured)'
-            cand --actor 'The operator to record [default: $KEYCTL_ACTOR, else the login name]'
+            cand --actor 'Who runs the command [default: $KEYCTL_ACTOR, else the login name; on PostgreSQL the database user, and no other name]'
             cand --name 'Name of the key (1-100 characters; need not be unique)'
             cand --scope 'A scope to grant, RESOURCE:LEVEL with LEVEL read, write or admin (repeatable)'
             cand --env 'Environment of the key [default: live, or default_env from the config]'
@@ -76,7 +77,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
             cand --format 'Output format'
             cand --color 'When to colour the output (NO_COLOR is honoured)'
-            cand --actor 'The operator to record [default: $KEYCTL_ACTOR, else the login name]'
+            cand --actor 'Who runs the command [default: $KEYCTL_ACTOR, else the login name; on PostgreSQL the database user, and no other name]'
             cand --status 'Which keys by status [default: every key that is not revoked]'
             cand --env 'Only keys of this environment'
             cand --scope 'Only keys whose scopes satisfy RESOURCE:LEVEL (or `*`)'
@@ -93,7 +94,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
             cand --format 'Output format'
             cand --color 'When to colour the output (NO_COLOR is honoured)'
-            cand --actor 'The operator to record [default: $KEYCTL_ACTOR, else the login name]'
+            cand --actor 'Who runs the command [default: $KEYCTL_ACTOR, else the login name; on PostgreSQL the database user, and no other name]'
             cand -q 'Print only the essential value (the secret for create and rotate)'
             cand --quiet 'Print only the essential value (the secret for create and rotate)'
             cand -h 'Print help (see more with ''--help'')'
@@ -106,7 +107,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
             cand --format 'Output format'
             cand --color 'When to colour the output (NO_COLOR is honoured)'
-            cand --actor 'The operator to record [default: $KEYCTL_ACTOR, else the login name]'
+            cand --actor 'Who runs the command [default: $KEYCTL_ACTOR, else the login name; on PostgreSQL the database user, and no other name]'
             cand --name 'New name (1-100 characters)'
             cand --description 'New description ("" removes it)'
             cand --expires 'New expiry: YYYY-MM-DD, an RFC 3339 time, a duration from now (90d), or never'
@@ -127,7 +128,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
             cand --format 'Output format'
             cand --color 'When to colour the output (NO_COLOR is honoured)'
-            cand --actor 'The operator to record [default: $KEYCTL_ACTOR, else the login name]'
+            cand --actor 'Who runs the command [default: $KEYCTL_ACTOR, else the login name; on PostgreSQL the database user, and no other name]'
             cand --reason 'Why the key is revoked (kept with the key and in the audit trail)'
             cand -q 'Print only the essential value (the secret for create and rotate)'
             cand --quiet 'Print only the essential value (the secret for create and rotate)'
@@ -144,7 +145,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
             cand --format 'Output format'
             cand --color 'When to colour the output (NO_COLOR is honoured)'
-            cand --actor 'The operator to record [default: $KEYCTL_ACTOR, else the login name]'
+            cand --actor 'Who runs the command [default: $KEYCTL_ACTOR, else the login name; on PostgreSQL the database user, and no other name]'
             cand --grace 'Keep the old key valid this long (e.g. 24h, 7d; at most 30d) instead of revoking it now'
             cand -q 'Print only the essential value (the secret for create and rotate)'
             cand --quiet 'Print only the essential value (the secret for create and rotate)'
@@ -161,7 +162,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
             cand --format 'Output format'
             cand --color 'When to colour the output (NO_COLOR is honoured)'
-            cand --actor 'The operator to record [default: $KEYCTL_ACTOR, else the login name]'
+            cand --actor 'Who runs the command [default: $KEYCTL_ACTOR, else the login name; on PostgreSQL the database user, and no other name]'
             cand --scope 'A scope the key must grant, RESOURCE:LEVEL (repeatable)'
             cand --env 'The environment the key must belong to'
             cand --method 'The request''s HTTP method (recorded; with --path, derives the scope)'
@@ -181,7 +182,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
             cand --format 'Output format'
             cand --color 'When to colour the output (NO_COLOR is honoured)'
-            cand --actor 'The operator to record [default: $KEYCTL_ACTOR, else the login name]'
+            cand --actor 'Who runs the command [default: $KEYCTL_ACTOR, else the login name; on PostgreSQL the database user, and no other name]'
             cand --days 'The last N days, today included [default: 30]'
             cand --since 'Start of the window: YYYY-MM-DD, RFC 3339, or a duration ago (7d)'
             cand --until 'End of the window (exclusive) [default: now]'
@@ -198,7 +199,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
             cand --format 'Output format'
             cand --color 'When to colour the output (NO_COLOR is honoured)'
-            cand --actor 'The operator to record [default: $KEYCTL_ACTOR, else the login name]'
+            cand --actor 'Who runs the command [default: $KEYCTL_ACTOR, else the login name; on PostgreSQL the database user, and no other name]'
             cand -q 'Print only the essential value (the secret for create and rotate)'
             cand --quiet 'Print only the essential value (the secret for create and rotate)'
             cand -h 'Print help (see more with ''--help'')'
@@ -211,14 +212,15 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
             cand --format 'Output format'
             cand --color 'When to colour the output (NO_COLOR is honoured)'
+            cand --actor 'Who runs the command [default: $KEYCTL_ACTOR, else the login name; on PostgreSQL the database user, and no other name]'
             cand --key 'Only entries about this key (id, displayed prefix or name)'
-            cand --action 'Only this action (repeatable): key.created, key.updated, key.revoked, key.rotated, verify.failed, verify.forbidden, verify.limited, requests.ingested, command.refused, request'
+            cand --action 'Only this action (repeatable): key.created, key.updated, key.revoked, key.rotated, verify.failed, verify.forbidden, verify.limited, requests.ingested, command.refused, role.granted, role.revoked, request'
+            cand --by 'Only entries by this operator (for requests: who ran verify or ingest). Not --actor, which names who runs this command'
             cand --since 'From this time: YYYY-MM-DD, RFC 3339, or a duration ago (7d)'
             cand --until 'Until this time (exclusive)'
             cand --status 'Only this HTTP status or class: 401, 4xx, 5xx'
             cand --path 'Only requests whose path starts with this'
             cand --limit 'At most this many entries'
-            cand --actor 'Only entries by this operator (for requests: who ran verify or ingest)'
             cand -q 'Print only the essential value (the secret for create and rotate)'
             cand --quiet 'Print only the essential value (the secret for create and rotate)'
             cand -h 'Print help (see more with ''--help'')'
@@ -235,6 +237,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
             cand --format 'Output format'
             cand --color 'When to colour the output (NO_COLOR is honoured)'
+            cand --actor 'Who runs the command [default: $KEYCTL_ACTOR, else the login name; on PostgreSQL the database user, and no other name]'
             cand -q 'Print only the essential value (the secret for create and rotate)'
             cand --quiet 'Print only the essential value (the secret for create and rotate)'
             cand -h 'Print help (see more with ''--help'')'
@@ -247,6 +250,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
             cand --format 'Output format'
             cand --color 'When to colour the output (NO_COLOR is honoured)'
+            cand --actor 'Who runs the command [default: $KEYCTL_ACTOR, else the login name; on PostgreSQL the database user, and no other name]'
             cand -q 'Print only the essential value (the secret for create and rotate)'
             cand --quiet 'Print only the essential value (the secret for create and rotate)'
             cand -h 'Print help (see more with ''--help'')'
@@ -270,7 +274,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
             cand --format 'Output format'
             cand --color 'When to colour the output (NO_COLOR is honoured)'
-            cand --actor 'The operator to record [default: $KEYCTL_ACTOR, else the login name]'
+            cand --actor 'Who runs the command [default: $KEYCTL_ACTOR, else the login name; on PostgreSQL the database user, and no other name]'
             cand -q 'Print only the essential value (the secret for create and rotate)'
             cand --quiet 'Print only the essential value (the secret for create and rotate)'
             cand -h 'Print help (see more with ''--help'')'
@@ -290,7 +294,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
             cand --format 'Output format'
             cand --color 'When to colour the output (NO_COLOR is honoured)'
-            cand --actor 'The operator to record [default: $KEYCTL_ACTOR, else the login name]'
+            cand --actor 'Who runs the command [default: $KEYCTL_ACTOR, else the login name; on PostgreSQL the database user, and no other name]'
             cand --pending 'Only events still to be delivered'
             cand --dead 'Only events whose delivery gave up (see `events replay`)'
             cand -q 'Print only the essential value (the secret for create and rotate)'
@@ -306,7 +310,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
             cand --format 'Output format'
             cand --color 'When to colour the output (NO_COLOR is honoured)'
-            cand --actor 'The operator to record [default: $KEYCTL_ACTOR, else the login name]'
+            cand --actor 'Who runs the command [default: $KEYCTL_ACTOR, else the login name; on PostgreSQL the database user, and no other name]'
             cand -q 'Print only the essential value (the secret for create and rotate)'
             cand --quiet 'Print only the essential value (the secret for create and rotate)'
             cand -h 'Print help (see more with ''--help'')'
@@ -319,7 +323,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
             cand --format 'Output format'
             cand --color 'When to colour the output (NO_COLOR is honoured)'
-            cand --actor 'The operator to record [default: $KEYCTL_ACTOR, else the login name]'
+            cand --actor 'Who runs the command [default: $KEYCTL_ACTOR, else the login name; on PostgreSQL the database user, and no other name]'
             cand --no-deliver 'Record the events but do not try to deliver them now'
             cand -q 'Print only the essential value (the secret for create and rotate)'
             cand --quiet 'Print only the essential value (the secret for create and rotate)'
@@ -333,7 +337,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
             cand --format 'Output format'
             cand --color 'When to colour the output (NO_COLOR is honoured)'
-            cand --actor 'The operator to record [default: $KEYCTL_ACTOR, else the login name]'
+            cand --actor 'Who runs the command [default: $KEYCTL_ACTOR, else the login name; on PostgreSQL the database user, and no other name]'
             cand --no-deliver 'Reset the event''s deliveries but do not send it now'
             cand -q 'Print only the essential value (the secret for create and rotate)'
             cand --quiet 'Print only the essential value (the secret for create and rotate)'
@@ -364,7 +368,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
             cand --format 'Output format'
             cand --color 'When to colour the output (NO_COLOR is honoured)'
-            cand --actor 'The operator to record [default: $KEYCTL_ACTOR, else the login name]'
+            cand --actor 'Who runs the command [default: $KEYCTL_ACTOR, else the login name; on PostgreSQL the database user, and no other name]'
             cand -q 'Print only the essential value (the secret for create and rotate)'
             cand --quiet 'Print only the essential value (the secret for create and rotate)'
             cand -h 'Print help (see more with ''--help'')'
@@ -380,7 +384,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
             cand --format 'Output format'
             cand --color 'When to colour the output (NO_COLOR is honoured)'
-            cand --actor 'The operator to record [default: $KEYCTL_ACTOR, else the login name]'
+            cand --actor 'Who runs the command [default: $KEYCTL_ACTOR, else the login name; on PostgreSQL the database user, and no other name]'
             cand -q 'Print only the essential value (the secret for create and rotate)'
             cand --quiet 'Print only the essential value (the secret for create and rotate)'
             cand -h 'Print help'
@@ -393,7 +397,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
             cand --format 'Output format'
             cand --color 'When to colour the output (NO_COLOR is honoured)'
-            cand --actor 'The operator to record [default: $KEYCTL_ACTOR, else the login name]'
+            cand --actor 'Who runs the command [default: $KEYCTL_ACTOR, else the login name; on PostgreSQL the database user, and no other name]'
             cand -q 'Print only the essential value (the secret for create and rotate)'
             cand --quiet 'Print only the essential value (the secret for create and rotate)'
             cand -h 'Print help (see more with ''--help'')'
@@ -417,7 +421,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
             cand --format 'Output format'
             cand --color 'When to colour the output (NO_COLOR is honoured)'
-            cand --actor 'The operator to record [default: $KEYCTL_ACTOR, else the login name]'
+            cand --actor 'Who runs the command [default: $KEYCTL_ACTOR, else the login name; on PostgreSQL the database user, and no other name]'
             cand --to 'The store to copy to: a postgres:// URL or a file path; it must hold no keyctl data'
             cand -q 'Print only the essential value (the secret for create and rotate)'
             cand --quiet 'Print only the essential value (the secret for create and rotate)'
@@ -431,7 +435,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
             cand --format 'Output format'
             cand --color 'When to colour the output (NO_COLOR is honoured)'
-            cand --actor 'The operator to record [default: $KEYCTL_ACTOR, else the login name]'
+            cand --actor 'Who runs the command [default: $KEYCTL_ACTOR, else the login name; on PostgreSQL the database user, and no other name]'
             cand -q 'Print only the essential value (the secret for create and rotate)'
             cand --quiet 'Print only the essential value (the secret for create and rotate)'
             cand -h 'Print help (see more with ''--help'')'
@@ -439,12 +443,82 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'keyctl;roles'= {
+            cand --db 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
+            cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
+            cand --format 'Output format'
+            cand --color 'When to colour the output (NO_COLOR is honoured)'
+            cand --actor 'Who runs the command [default: $KEYCTL_ACTOR, else the login name; on PostgreSQL the database user, and no other name]'
+            cand -q 'Print only the essential value (the secret for create and rotate)'
+            cand --quiet 'Print only the essential value (the secret for create and rotate)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'List every grant'
+            cand grant 'Give an operator a role, replacing the one they had'
+            cand revoke 'Take an operator''s grant away'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'keyctl;roles;list'= {
+            cand --db 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
+            cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
+            cand --format 'Output format'
+            cand --color 'When to colour the output (NO_COLOR is honoured)'
+            cand --actor 'Who runs the command [default: $KEYCTL_ACTOR, else the login name; on PostgreSQL the database user, and no other name]'
+            cand -q 'Print only the essential value (the secret for create and rotate)'
+            cand --quiet 'Print only the essential value (the secret for create and rotate)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'keyctl;roles;grant'= {
+            cand --db 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
+            cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
+            cand --format 'Output format'
+            cand --color 'When to colour the output (NO_COLOR is honoured)'
+            cand --actor 'Who runs the command [default: $KEYCTL_ACTOR, else the login name; on PostgreSQL the database user, and no other name]'
+            cand -q 'Print only the essential value (the secret for create and rotate)'
+            cand --quiet 'Print only the essential value (the secret for create and rotate)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'keyctl;roles;revoke'= {
+            cand --db 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
+            cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
+            cand --format 'Output format'
+            cand --color 'When to colour the output (NO_COLOR is honoured)'
+            cand --actor 'Who runs the command [default: $KEYCTL_ACTOR, else the login name; on PostgreSQL the database user, and no other name]'
+            cand -q 'Print only the essential value (the secret for create and rotate)'
+            cand --quiet 'Print only the essential value (the secret for create and rotate)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'keyctl;roles;help'= {
+            cand list 'List every grant'
+            cand grant 'Give an operator a role, replacing the one they had'
+            cand revoke 'Take an operator''s grant away'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'keyctl;roles;help;list'= {
+        }
+        &'keyctl;roles;help;grant'= {
+        }
+        &'keyctl;roles;help;revoke'= {
+        }
+        &'keyctl;roles;help;help'= {
+        }
         &'keyctl;serve'= {
             cand --db 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
             cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
             cand --format 'Output format'
             cand --color 'When to colour the output (NO_COLOR is honoured)'
-            cand --actor 'The operator to record [default: $KEYCTL_ACTOR, else the login name]'
+            cand --actor 'Who runs the command [default: $KEYCTL_ACTOR, else the login name; on PostgreSQL the database user, and no other name]'
             cand --listen 'Address to listen on, HOST:PORT or unix:PATH (repeatable) [default: 127.0.0.1:7373]'
             cand --log-format 'Access-log format [default: text]'
             cand -q 'Print only the essential value (the secret for create and rotate)'
@@ -460,7 +534,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
             cand --format 'Output format'
             cand --color 'When to colour the output (NO_COLOR is honoured)'
-            cand --actor 'The operator to record [default: $KEYCTL_ACTOR, else the login name]'
+            cand --actor 'Who runs the command [default: $KEYCTL_ACTOR, else the login name; on PostgreSQL the database user, and no other name]'
             cand -q 'Print only the essential value (the secret for create and rotate)'
             cand --quiet 'Print only the essential value (the secret for create and rotate)'
             cand -h 'Print help (see more with ''--help'')'
@@ -473,7 +547,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
             cand --format 'Output format'
             cand --color 'When to colour the output (NO_COLOR is honoured)'
-            cand --actor 'The operator to record [default: $KEYCTL_ACTOR, else the login name]'
+            cand --actor 'Who runs the command [default: $KEYCTL_ACTOR, else the login name; on PostgreSQL the database user, and no other name]'
             cand -q 'Print only the essential value (the secret for create and rotate)'
             cand --quiet 'Print only the essential value (the secret for create and rotate)'
             cand -h 'Print help (see more with ''--help'')'
@@ -496,6 +570,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand webhooks 'Webhooks and hooks of the config'
             cand migrate 'Copy every key, request, rollup, audit entry, limit counter and event to another store'
             cand scopes 'List the scope catalog and the levels'
+            cand roles 'List, grant and revoke operators'' roles (owner only)'
             cand serve 'Verify keys over HTTP for API gateways and services'
             cand completions 'Print the completion script for a shell'
             cand man 'Print the man page of keyctl or of one command'
@@ -594,6 +669,32 @@ set edit:completion:arg-completer[keyctl] = {|@words|
         &'keyctl;help;migrate'= {
         }
         &'keyctl;help;scopes'= {
+        }
+        &'keyctl;help;roles'= {
+            cand list 'List every grant'
+            cand grant 'Give an operator a role, replacing the one they had'
+            cand revoke 'Take an operator''s grant away'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'keyctl;help;roles;list'= {
+        }
+        &'keyctl;help;roles;grant'= {
+        }
+        &'keyctl;help;roles;revoke'= {
+        }
+        &'keyctl;help;roles;help'= {
+            cand list 'List every grant'
+            cand grant 'Give an operator a role, replacing the one they had'
+            cand revoke 'Take an operator''s grant away'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'keyctl;help;roles;help;list'= {
+        }
+        &'keyctl;help;roles;help;grant'= {
+        }
+        &'keyctl;help;roles;help;revoke'= {
+        }
+        &'keyctl;help;roles;help;help'= {
         }
         &'keyctl;help;serve'= {
         }

@@ -32,7 +32,7 @@ csv\t''"
 complete -c keyctl -n "__fish_keyctl_needs_command" -l color -d 'When to colour the output (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c keyctl -n "__fish_keyctl_needs_command" -l actor -d 'The operator to record [default: $KEYCTL_ACTOR, else the login name]' -r
+complete -c keyctl -n "__fish_keyctl_needs_command" -l actor -d 'Who runs the command [default: $KEYCTL_ACTOR, else the login name; on PostgreSQL the database user, and no other name]' -r
 complete -c keyctl -n "__fish_keyctl_needs_command" -s q -l quiet -d 'Print only the essential value (the secret for create and rotate)'
 complete -c keyctl -n "__fish_keyctl_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c keyctl -n "__fish_keyctl_needs_command" -s V -l version -d 'Print version'
@@ -50,6 +50,7 @@ complete -c keyctl -n "__fish_keyctl_needs_command" -f -a "events" -d 'Key event
 complete -c keyctl -n "__fish_keyctl_needs_command" -f -a "webhooks" -d 'Webhooks and hooks of the config'
 complete -c keyctl -n "__fish_keyctl_needs_command" -f -a "migrate" -d 'Copy every key, request, rollup, audit entry, limit counter and event to another store'
 complete -c keyctl -n "__fish_keyctl_needs_command" -f -a "scopes" -d 'List the scope catalog and the levels'
+complete -c keyctl -n "__fish_keyctl_needs_command" -f -a "roles" -d 'List, grant and revoke operators\' roles (owner only)'
 complete -c keyctl -n "__fish_keyctl_needs_command" -f -a "serve" -d 'Verify keys over HTTP for API gateways and services'
 complete -c keyctl -n "__fish_keyctl_needs_command" -f -a "completions" -d 'Print the completion script for a shell'
 complete -c keyctl -n "__fish_keyctl_needs_command" -f -a "man" -d 'Print the man page of keyctl or of one command'
@@ -62,7 +63,7 @@ csv\t''"
 complete -c keyctl -n "__fish_keyctl_using_subcommand create" -l color -d 'When to colour the output (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c keyctl -n "__fish_keyctl_using_subcommand create" -l actor -d 'The operator to record [default: $KEYCTL_ACTOR, else the login name]' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand create" -l actor -d 'Who runs the command [default: $KEYCTL_ACTOR, else the login name; on PostgreSQL the database user, and no other name]' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand create" -l name -d 'Name of the key (1-100 characters; need not be unique)' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand create" -l scope -d 'A scope to grant, RESOURCE:LEVEL with LEVEL read, write or admin (repeatable)' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand create" -l env -d 'Environment of the key [default: live, or default_env from the config]' -r -f -a "live\t''
@@ -85,7 +86,7 @@ csv\t''"
 complete -c keyctl -n "__fish_keyctl_using_subcommand list" -l color -d 'When to colour the output (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c keyctl -n "__fish_keyctl_using_subcommand list" -l actor -d 'The operator to record [default: $KEYCTL_ACTOR, else the login name]' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand list" -l actor -d 'Who runs the command [default: $KEYCTL_ACTOR, else the login name; on PostgreSQL the database user, and no other name]' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand list" -l status -d 'Which keys by status [default: every key that is not revoked]' -r -f -a "active\t''
 expired\t''
 revoked\t''
@@ -105,7 +106,7 @@ csv\t''"
 complete -c keyctl -n "__fish_keyctl_using_subcommand show" -l color -d 'When to colour the output (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c keyctl -n "__fish_keyctl_using_subcommand show" -l actor -d 'The operator to record [default: $KEYCTL_ACTOR, else the login name]' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand show" -l actor -d 'Who runs the command [default: $KEYCTL_ACTOR, else the login name; on PostgreSQL the database user, and no other name]' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand show" -s q -l quiet -d 'Print only the essential value (the secret for create and rotate)'
 complete -c keyctl -n "__fish_keyctl_using_subcommand show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c keyctl -n "__fish_keyctl_using_subcommand show" -s V -l version -d 'Print version'
@@ -117,7 +118,7 @@ csv\t''"
 complete -c keyctl -n "__fish_keyctl_using_subcommand update" -l color -d 'When to colour the output (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c keyctl -n "__fish_keyctl_using_subcommand update" -l actor -d 'The operator to record [default: $KEYCTL_ACTOR, else the login name]' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand update" -l actor -d 'Who runs the command [default: $KEYCTL_ACTOR, else the login name; on PostgreSQL the database user, and no other name]' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand update" -l name -d 'New name (1-100 characters)' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand update" -l description -d 'New description ("" removes it)' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand update" -l expires -d 'New expiry: YYYY-MM-DD, an RFC 3339 time, a duration from now (90d), or never' -r
@@ -137,7 +138,7 @@ csv\t''"
 complete -c keyctl -n "__fish_keyctl_using_subcommand revoke" -l color -d 'When to colour the output (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c keyctl -n "__fish_keyctl_using_subcommand revoke" -l actor -d 'The operator to record [default: $KEYCTL_ACTOR, else the login name]' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand revoke" -l actor -d 'Who runs the command [default: $KEYCTL_ACTOR, else the login name; on PostgreSQL the database user, and no other name]' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand revoke" -l reason -d 'Why the key is revoked (kept with the key and in the audit trail)' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand revoke" -s q -l quiet -d 'Print only the essential value (the secret for create and rotate)'
 complete -c keyctl -n "__fish_keyctl_using_subcommand revoke" -s y -l yes -d 'Do not ask for confirmation'
@@ -152,7 +153,7 @@ csv\t''"
 complete -c keyctl -n "__fish_keyctl_using_subcommand rotate" -l color -d 'When to colour the output (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c keyctl -n "__fish_keyctl_using_subcommand rotate" -l actor -d 'The operator to record [default: $KEYCTL_ACTOR, else the login name]' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand rotate" -l actor -d 'Who runs the command [default: $KEYCTL_ACTOR, else the login name; on PostgreSQL the database user, and no other name]' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand rotate" -l grace -d 'Keep the old key valid this long (e.g. 24h, 7d; at most 30d) instead of revoking it now' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand rotate" -s q -l quiet -d 'Print only the essential value (the secret for create and rotate)'
 complete -c keyctl -n "__fish_keyctl_using_subcommand rotate" -s y -l yes -d 'Do not ask for confirmation'
@@ -167,7 +168,7 @@ csv\t''"
 complete -c keyctl -n "__fish_keyctl_using_subcommand verify" -l color -d 'When to colour the output (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c keyctl -n "__fish_keyctl_using_subcommand verify" -l actor -d 'The operator to record [default: $KEYCTL_ACTOR, else the login name]' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand verify" -l actor -d 'Who runs the command [default: $KEYCTL_ACTOR, else the login name; on PostgreSQL the database user, and no other name]' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand verify" -l scope -d 'A scope the key must grant, RESOURCE:LEVEL (repeatable)' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand verify" -l env -d 'The environment the key must belong to' -r -f -a "live\t''
 test\t''"
@@ -187,7 +188,7 @@ csv\t''"
 complete -c keyctl -n "__fish_keyctl_using_subcommand usage" -l color -d 'When to colour the output (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c keyctl -n "__fish_keyctl_using_subcommand usage" -l actor -d 'The operator to record [default: $KEYCTL_ACTOR, else the login name]' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand usage" -l actor -d 'Who runs the command [default: $KEYCTL_ACTOR, else the login name; on PostgreSQL the database user, and no other name]' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand usage" -l days -d 'The last N days, today included [default: 30]' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand usage" -l since -d 'Start of the window: YYYY-MM-DD, RFC 3339, or a duration ago (7d)' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand usage" -l until -d 'End of the window (exclusive) [default: now]' -r
@@ -203,7 +204,7 @@ csv\t''"
 complete -c keyctl -n "__fish_keyctl_using_subcommand ingest" -l color -d 'When to colour the output (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c keyctl -n "__fish_keyctl_using_subcommand ingest" -l actor -d 'The operator to record [default: $KEYCTL_ACTOR, else the login name]' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand ingest" -l actor -d 'Who runs the command [default: $KEYCTL_ACTOR, else the login name; on PostgreSQL the database user, and no other name]' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand ingest" -s q -l quiet -d 'Print only the essential value (the secret for create and rotate)'
 complete -c keyctl -n "__fish_keyctl_using_subcommand ingest" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c keyctl -n "__fish_keyctl_using_subcommand ingest" -s V -l version -d 'Print version'
@@ -215,14 +216,15 @@ csv\t''"
 complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -l color -d 'When to colour the output (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -l actor -d 'Who runs the command [default: $KEYCTL_ACTOR, else the login name; on PostgreSQL the database user, and no other name]' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -l key -d 'Only entries about this key (id, displayed prefix or name)' -r
-complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -l action -d 'Only this action (repeatable): key.created, key.updated, key.revoked, key.rotated, verify.failed, verify.forbidden, verify.limited, requests.ingested, command.refused, request' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -l action -d 'Only this action (repeatable): key.created, key.updated, key.revoked, key.rotated, verify.failed, verify.forbidden, verify.limited, requests.ingested, command.refused, role.granted, role.revoked, request' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -l by -d 'Only entries by this operator (for requests: who ran verify or ingest). Not --actor, which names who runs this command' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -l since -d 'From this time: YYYY-MM-DD, RFC 3339, or a duration ago (7d)' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -l until -d 'Until this time (exclusive)' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -l status -d 'Only this HTTP status or class: 401, 4xx, 5xx' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -l path -d 'Only requests whose path starts with this' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -l limit -d 'At most this many entries' -r
-complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -l actor -d 'Only entries by this operator (for requests: who ran verify or ingest)' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -s q -l quiet -d 'Print only the essential value (the secret for create and rotate)'
 complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -s V -l version -d 'Print version'
@@ -238,6 +240,7 @@ csv\t''"
 complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and __fish_seen_subcommand_from verify" -l color -d 'When to colour the output (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and __fish_seen_subcommand_from verify" -l actor -d 'Who runs the command [default: $KEYCTL_ACTOR, else the login name; on PostgreSQL the database user, and no other name]' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and __fish_seen_subcommand_from verify" -s q -l quiet -d 'Print only the essential value (the secret for create and rotate)'
 complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and __fish_seen_subcommand_from verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and __fish_seen_subcommand_from verify" -s V -l version -d 'Print version'
@@ -249,6 +252,7 @@ csv\t''"
 complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and __fish_seen_subcommand_from head" -l color -d 'When to colour the output (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and __fish_seen_subcommand_from head" -l actor -d 'Who runs the command [default: $KEYCTL_ACTOR, else the login name; on PostgreSQL the database user, and no other name]' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and __fish_seen_subcommand_from head" -s q -l quiet -d 'Print only the essential value (the secret for create and rotate)'
 complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and __fish_seen_subcommand_from head" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c keyctl -n "__fish_keyctl_using_subcommand audit; and __fish_seen_subcommand_from head" -s V -l version -d 'Print version'
@@ -263,7 +267,7 @@ csv\t''"
 complete -c keyctl -n "__fish_keyctl_using_subcommand events; and not __fish_seen_subcommand_from list deliver scan replay help" -l color -d 'When to colour the output (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c keyctl -n "__fish_keyctl_using_subcommand events; and not __fish_seen_subcommand_from list deliver scan replay help" -l actor -d 'The operator to record [default: $KEYCTL_ACTOR, else the login name]' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand events; and not __fish_seen_subcommand_from list deliver scan replay help" -l actor -d 'Who runs the command [default: $KEYCTL_ACTOR, else the login name; on PostgreSQL the database user, and no other name]' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand events; and not __fish_seen_subcommand_from list deliver scan replay help" -s q -l quiet -d 'Print only the essential value (the secret for create and rotate)'
 complete -c keyctl -n "__fish_keyctl_using_subcommand events; and not __fish_seen_subcommand_from list deliver scan replay help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c keyctl -n "__fish_keyctl_using_subcommand events; and not __fish_seen_subcommand_from list deliver scan replay help" -s V -l version -d 'Print version'
@@ -282,7 +286,7 @@ csv\t''"
 complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from list" -l color -d 'When to colour the output (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from list" -l actor -d 'The operator to record [default: $KEYCTL_ACTOR, else the login name]' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from list" -l actor -d 'Who runs the command [default: $KEYCTL_ACTOR, else the login name; on PostgreSQL the database user, and no other name]' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from list" -l pending -d 'Only events still to be delivered'
 complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from list" -l dead -d 'Only events whose delivery gave up (see `events replay`)'
 complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only the essential value (the secret for create and rotate)'
@@ -297,7 +301,7 @@ csv\t''"
 complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from deliver" -l color -d 'When to colour the output (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from deliver" -l actor -d 'The operator to record [default: $KEYCTL_ACTOR, else the login name]' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from deliver" -l actor -d 'Who runs the command [default: $KEYCTL_ACTOR, else the login name; on PostgreSQL the database user, and no other name]' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from deliver" -s q -l quiet -d 'Print only the essential value (the secret for create and rotate)'
 complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from deliver" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from deliver" -s V -l version -d 'Print version'
@@ -309,7 +313,7 @@ csv\t''"
 complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from scan" -l color -d 'When to colour the output (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from scan" -l actor -d 'The operator to record [default: $KEYCTL_ACTOR, else the login name]' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from scan" -l actor -d 'Who runs the command [default: $KEYCTL_ACTOR, else the login name; on PostgreSQL the database user, and no other name]' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from scan" -l no-deliver -d 'Record the events but do not try to deliver them now'
 complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from scan" -s q -l quiet -d 'Print only the essential value (the secret for create and rotate)'
 complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from scan" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -322,7 +326,7 @@ csv\t''"
 complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from replay" -l color -d 'When to colour the output (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from replay" -l actor -d 'The operator to record [default: $KEYCTL_ACTOR, else the login name]' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from replay" -l actor -d 'Who runs the command [default: $KEYCTL_ACTOR, else the login name; on PostgreSQL the database user, and no other name]' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from replay" -l no-deliver -d 'Reset the event\'s deliveries but do not send it now'
 complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from replay" -s q -l quiet -d 'Print only the essential value (the secret for create and rotate)'
 complete -c keyctl -n "__fish_keyctl_using_subcommand events; and __fish_seen_subcommand_from replay" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -340,7 +344,7 @@ csv\t''"
 complete -c keyctl -n "__fish_keyctl_using_subcommand webhooks; and not __fish_seen_subcommand_from list test help" -l color -d 'When to colour the output (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c keyctl -n "__fish_keyctl_using_subcommand webhooks; and not __fish_seen_subcommand_from list test help" -l actor -d 'The operator to record [default: $KEYCTL_ACTOR, else the login name]' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand webhooks; and not __fish_seen_subcommand_from list test help" -l actor -d 'Who runs the command [default: $KEYCTL_ACTOR, else the login name; on PostgreSQL the database user, and no other name]' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand webhooks; and not __fish_seen_subcommand_from list test help" -s q -l quiet -d 'Print only the essential value (the secret for create and rotate)'
 complete -c keyctl -n "__fish_keyctl_using_subcommand webhooks; and not __fish_seen_subcommand_from list test help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c keyctl -n "__fish_keyctl_using_subcommand webhooks; and not __fish_seen_subcommand_from list test help" -s V -l version -d 'Print version'
@@ -355,7 +359,7 @@ csv\t''"
 complete -c keyctl -n "__fish_keyctl_using_subcommand webhooks; and __fish_seen_subcommand_from list" -l color -d 'When to colour the output (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c keyctl -n "__fish_keyctl_using_subcommand webhooks; and __fish_seen_subcommand_from list" -l actor -d 'The operator to record [default: $KEYCTL_ACTOR, else the login name]' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand webhooks; and __fish_seen_subcommand_from list" -l actor -d 'Who runs the command [default: $KEYCTL_ACTOR, else the login name; on PostgreSQL the database user, and no other name]' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand webhooks; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only the essential value (the secret for create and rotate)'
 complete -c keyctl -n "__fish_keyctl_using_subcommand webhooks; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c keyctl -n "__fish_keyctl_using_subcommand webhooks; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
@@ -367,7 +371,7 @@ csv\t''"
 complete -c keyctl -n "__fish_keyctl_using_subcommand webhooks; and __fish_seen_subcommand_from test" -l color -d 'When to colour the output (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c keyctl -n "__fish_keyctl_using_subcommand webhooks; and __fish_seen_subcommand_from test" -l actor -d 'The operator to record [default: $KEYCTL_ACTOR, else the login name]' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand webhooks; and __fish_seen_subcommand_from test" -l actor -d 'Who runs the command [default: $KEYCTL_ACTOR, else the login name; on PostgreSQL the database user, and no other name]' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand webhooks; and __fish_seen_subcommand_from test" -s q -l quiet -d 'Print only the essential value (the secret for create and rotate)'
 complete -c keyctl -n "__fish_keyctl_using_subcommand webhooks; and __fish_seen_subcommand_from test" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c keyctl -n "__fish_keyctl_using_subcommand webhooks; and __fish_seen_subcommand_from test" -s V -l version -d 'Print version'
@@ -382,7 +386,7 @@ csv\t''"
 complete -c keyctl -n "__fish_keyctl_using_subcommand migrate" -l color -d 'When to colour the output (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c keyctl -n "__fish_keyctl_using_subcommand migrate" -l actor -d 'The operator to record [default: $KEYCTL_ACTOR, else the login name]' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand migrate" -l actor -d 'Who runs the command [default: $KEYCTL_ACTOR, else the login name; on PostgreSQL the database user, and no other name]' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand migrate" -l to -d 'The store to copy to: a postgres:// URL or a file path; it must hold no keyctl data' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand migrate" -s q -l quiet -d 'Print only the essential value (the secret for create and rotate)'
 complete -c keyctl -n "__fish_keyctl_using_subcommand migrate" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -395,10 +399,66 @@ csv\t''"
 complete -c keyctl -n "__fish_keyctl_using_subcommand scopes" -l color -d 'When to colour the output (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c keyctl -n "__fish_keyctl_using_subcommand scopes" -l actor -d 'The operator to record [default: $KEYCTL_ACTOR, else the login name]' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand scopes" -l actor -d 'Who runs the command [default: $KEYCTL_ACTOR, else the login name; on PostgreSQL the database user, and no other name]' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand scopes" -s q -l quiet -d 'Print only the essential value (the secret for create and rotate)'
 complete -c keyctl -n "__fish_keyctl_using_subcommand scopes" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c keyctl -n "__fish_keyctl_using_subcommand scopes" -s V -l version -d 'Print version'
+complete -c keyctl -n "__fish_keyctl_using_subcommand roles; and not __fish_seen_subcommand_from list grant revoke help" -l db -d 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand roles; and not __fish_seen_subcommand_from list grant revoke help" -l config -d 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand roles; and not __fish_seen_subcommand_from list grant revoke help" -l format -d 'Output format' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c keyctl -n "__fish_keyctl_using_subcommand roles; and not __fish_seen_subcommand_from list grant revoke help" -l color -d 'When to colour the output (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c keyctl -n "__fish_keyctl_using_subcommand roles; and not __fish_seen_subcommand_from list grant revoke help" -l actor -d 'Who runs the command [default: $KEYCTL_ACTOR, else the login name; on PostgreSQL the database user, and no other name]' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand roles; and not __fish_seen_subcommand_from list grant revoke help" -s q -l quiet -d 'Print only the essential value (the secret for create and rotate)'
+complete -c keyctl -n "__fish_keyctl_using_subcommand roles; and not __fish_seen_subcommand_from list grant revoke help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c keyctl -n "__fish_keyctl_using_subcommand roles; and not __fish_seen_subcommand_from list grant revoke help" -s V -l version -d 'Print version'
+complete -c keyctl -n "__fish_keyctl_using_subcommand roles; and not __fish_seen_subcommand_from list grant revoke help" -f -a "list" -d 'List every grant'
+complete -c keyctl -n "__fish_keyctl_using_subcommand roles; and not __fish_seen_subcommand_from list grant revoke help" -f -a "grant" -d 'Give an operator a role, replacing the one they had'
+complete -c keyctl -n "__fish_keyctl_using_subcommand roles; and not __fish_seen_subcommand_from list grant revoke help" -f -a "revoke" -d 'Take an operator\'s grant away'
+complete -c keyctl -n "__fish_keyctl_using_subcommand roles; and not __fish_seen_subcommand_from list grant revoke help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c keyctl -n "__fish_keyctl_using_subcommand roles; and __fish_seen_subcommand_from list" -l db -d 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand roles; and __fish_seen_subcommand_from list" -l config -d 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand roles; and __fish_seen_subcommand_from list" -l format -d 'Output format' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c keyctl -n "__fish_keyctl_using_subcommand roles; and __fish_seen_subcommand_from list" -l color -d 'When to colour the output (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c keyctl -n "__fish_keyctl_using_subcommand roles; and __fish_seen_subcommand_from list" -l actor -d 'Who runs the command [default: $KEYCTL_ACTOR, else the login name; on PostgreSQL the database user, and no other name]' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand roles; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only the essential value (the secret for create and rotate)'
+complete -c keyctl -n "__fish_keyctl_using_subcommand roles; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c keyctl -n "__fish_keyctl_using_subcommand roles; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c keyctl -n "__fish_keyctl_using_subcommand roles; and __fish_seen_subcommand_from grant" -l db -d 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand roles; and __fish_seen_subcommand_from grant" -l config -d 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand roles; and __fish_seen_subcommand_from grant" -l format -d 'Output format' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c keyctl -n "__fish_keyctl_using_subcommand roles; and __fish_seen_subcommand_from grant" -l color -d 'When to colour the output (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c keyctl -n "__fish_keyctl_using_subcommand roles; and __fish_seen_subcommand_from grant" -l actor -d 'Who runs the command [default: $KEYCTL_ACTOR, else the login name; on PostgreSQL the database user, and no other name]' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand roles; and __fish_seen_subcommand_from grant" -s q -l quiet -d 'Print only the essential value (the secret for create and rotate)'
+complete -c keyctl -n "__fish_keyctl_using_subcommand roles; and __fish_seen_subcommand_from grant" -s h -l help -d 'Print help'
+complete -c keyctl -n "__fish_keyctl_using_subcommand roles; and __fish_seen_subcommand_from grant" -s V -l version -d 'Print version'
+complete -c keyctl -n "__fish_keyctl_using_subcommand roles; and __fish_seen_subcommand_from revoke" -l db -d 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand roles; and __fish_seen_subcommand_from revoke" -l config -d 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]' -r -F
+complete -c keyctl -n "__fish_keyctl_using_subcommand roles; and __fish_seen_subcommand_from revoke" -l format -d 'Output format' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c keyctl -n "__fish_keyctl_using_subcommand roles; and __fish_seen_subcommand_from revoke" -l color -d 'When to colour the output (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c keyctl -n "__fish_keyctl_using_subcommand roles; and __fish_seen_subcommand_from revoke" -l actor -d 'Who runs the command [default: $KEYCTL_ACTOR, else the login name; on PostgreSQL the database user, and no other name]' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand roles; and __fish_seen_subcommand_from revoke" -s q -l quiet -d 'Print only the essential value (the secret for create and rotate)'
+complete -c keyctl -n "__fish_keyctl_using_subcommand roles; and __fish_seen_subcommand_from revoke" -s h -l help -d 'Print help'
+complete -c keyctl -n "__fish_keyctl_using_subcommand roles; and __fish_seen_subcommand_from revoke" -s V -l version -d 'Print version'
+complete -c keyctl -n "__fish_keyctl_using_subcommand roles; and __fish_seen_subcommand_from help" -f -a "list" -d 'List every grant'
+complete -c keyctl -n "__fish_keyctl_using_subcommand roles; and __fish_seen_subcommand_from help" -f -a "grant" -d 'Give an operator a role, replacing the one they had'
+complete -c keyctl -n "__fish_keyctl_using_subcommand roles; and __fish_seen_subcommand_from help" -f -a "revoke" -d 'Take an operator\'s grant away'
+complete -c keyctl -n "__fish_keyctl_using_subcommand roles; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c keyctl -n "__fish_keyctl_using_subcommand serve" -l db -d 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand serve" -l config -d 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]' -r -F
 complete -c keyctl -n "__fish_keyctl_using_subcommand serve" -l format -d 'Output format' -r -f -a "table\t''
@@ -407,7 +467,7 @@ csv\t''"
 complete -c keyctl -n "__fish_keyctl_using_subcommand serve" -l color -d 'When to colour the output (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c keyctl -n "__fish_keyctl_using_subcommand serve" -l actor -d 'The operator to record [default: $KEYCTL_ACTOR, else the login name]' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand serve" -l actor -d 'Who runs the command [default: $KEYCTL_ACTOR, else the login name; on PostgreSQL the database user, and no other name]' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand serve" -l listen -d 'Address to listen on, HOST:PORT or unix:PATH (repeatable) [default: 127.0.0.1:7373]' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand serve" -l log-format -d 'Access-log format [default: text]' -r -f -a "text\t''
 json\t''"
@@ -423,7 +483,7 @@ csv\t''"
 complete -c keyctl -n "__fish_keyctl_using_subcommand completions" -l color -d 'When to colour the output (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c keyctl -n "__fish_keyctl_using_subcommand completions" -l actor -d 'The operator to record [default: $KEYCTL_ACTOR, else the login name]' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand completions" -l actor -d 'Who runs the command [default: $KEYCTL_ACTOR, else the login name; on PostgreSQL the database user, and no other name]' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand completions" -s q -l quiet -d 'Print only the essential value (the secret for create and rotate)'
 complete -c keyctl -n "__fish_keyctl_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c keyctl -n "__fish_keyctl_using_subcommand completions" -s V -l version -d 'Print version'
@@ -435,28 +495,29 @@ csv\t''"
 complete -c keyctl -n "__fish_keyctl_using_subcommand man" -l color -d 'When to colour the output (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c keyctl -n "__fish_keyctl_using_subcommand man" -l actor -d 'The operator to record [default: $KEYCTL_ACTOR, else the login name]' -r
+complete -c keyctl -n "__fish_keyctl_using_subcommand man" -l actor -d 'Who runs the command [default: $KEYCTL_ACTOR, else the login name; on PostgreSQL the database user, and no other name]' -r
 complete -c keyctl -n "__fish_keyctl_using_subcommand man" -s q -l quiet -d 'Print only the essential value (the secret for create and rotate)'
 complete -c keyctl -n "__fish_keyctl_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c keyctl -n "__fish_keyctl_using_subcommand man" -s V -l version -d 'Print version'
-complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks migrate scopes serve completions man help" -f -a "create" -d 'Create a key and print its secret once'
-complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks migrate scopes serve completions man help" -f -a "list" -d 'List keys (never their secrets)'
-complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks migrate scopes serve completions man help" -f -a "show" -d 'Show every field of one key'
-complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks migrate scopes serve completions man help" -f -a "update" -d 'Change a key\'s name, description, expiry, limits or metadata'
-complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks migrate scopes serve completions man help" -f -a "revoke" -d 'Revoke a key now (permanent)'
-complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks migrate scopes serve completions man help" -f -a "rotate" -d 'Replace a key by a new one and print the new secret once'
-complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks migrate scopes serve completions man help" -f -a "verify" -d 'Check a presented key (read from standard input)'
-complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks migrate scopes serve completions man help" -f -a "usage" -d 'Show request statistics of a key, or totals per key'
-complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks migrate scopes serve completions man help" -f -a "ingest" -d 'Import request records (JSON Lines) from a gateway log'
-complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks migrate scopes serve completions man help" -f -a "audit" -d 'Show the audit trail, newest first'
-complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks migrate scopes serve completions man help" -f -a "events" -d 'Key events and their delivery to webhooks and hooks'
-complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks migrate scopes serve completions man help" -f -a "webhooks" -d 'Webhooks and hooks of the config'
-complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks migrate scopes serve completions man help" -f -a "migrate" -d 'Copy every key, request, rollup, audit entry, limit counter and event to another store'
-complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks migrate scopes serve completions man help" -f -a "scopes" -d 'List the scope catalog and the levels'
-complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks migrate scopes serve completions man help" -f -a "serve" -d 'Verify keys over HTTP for API gateways and services'
-complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks migrate scopes serve completions man help" -f -a "completions" -d 'Print the completion script for a shell'
-complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks migrate scopes serve completions man help" -f -a "man" -d 'Print the man page of keyctl or of one command'
-complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks migrate scopes serve completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks migrate scopes roles serve completions man help" -f -a "create" -d 'Create a key and print its secret once'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks migrate scopes roles serve completions man help" -f -a "list" -d 'List keys (never their secrets)'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks migrate scopes roles serve completions man help" -f -a "show" -d 'Show every field of one key'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks migrate scopes roles serve completions man help" -f -a "update" -d 'Change a key\'s name, description, expiry, limits or metadata'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks migrate scopes roles serve completions man help" -f -a "revoke" -d 'Revoke a key now (permanent)'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks migrate scopes roles serve completions man help" -f -a "rotate" -d 'Replace a key by a new one and print the new secret once'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks migrate scopes roles serve completions man help" -f -a "verify" -d 'Check a presented key (read from standard input)'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks migrate scopes roles serve completions man help" -f -a "usage" -d 'Show request statistics of a key, or totals per key'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks migrate scopes roles serve completions man help" -f -a "ingest" -d 'Import request records (JSON Lines) from a gateway log'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks migrate scopes roles serve completions man help" -f -a "audit" -d 'Show the audit trail, newest first'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks migrate scopes roles serve completions man help" -f -a "events" -d 'Key events and their delivery to webhooks and hooks'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks migrate scopes roles serve completions man help" -f -a "webhooks" -d 'Webhooks and hooks of the config'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks migrate scopes roles serve completions man help" -f -a "migrate" -d 'Copy every key, request, rollup, audit entry, limit counter and event to another store'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks migrate scopes roles serve completions man help" -f -a "scopes" -d 'List the scope catalog and the levels'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks migrate scopes roles serve completions man help" -f -a "roles" -d 'List, grant and revoke operators\' roles (owner only)'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks migrate scopes roles serve completions man help" -f -a "serve" -d 'Verify keys over HTTP for API gateways and services'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks migrate scopes roles serve completions man help" -f -a "completions" -d 'Print the completion script for a shell'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks migrate scopes roles serve completions man help" -f -a "man" -d 'Print the man page of keyctl or of one command'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and not __fish_seen_subcommand_from create list show update revoke rotate verify usage ingest audit events webhooks migrate scopes roles serve completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c keyctl -n "__fish_keyctl_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "verify" -d 'Check the hash chain; exit 1 at the first broken entry'
 complete -c keyctl -n "__fish_keyctl_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "head" -d 'Print the number of chained entries and the last hash'
 complete -c keyctl -n "__fish_keyctl_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -468,3 +529,7 @@ complete -c keyctl -n "__fish_keyctl_using_subcommand help; and __fish_seen_subc
 complete -c keyctl -n "__fish_keyctl_using_subcommand help; and __fish_seen_subcommand_from webhooks" -f -a "list" -d 'List the configured webhooks and hooks (never their secrets)'
 complete -c keyctl -n "__fish_keyctl_using_subcommand help; and __fish_seen_subcommand_from webhooks" -f -a "test" -d 'Send a signed webhook.test event to one webhook or hook'
 complete -c keyctl -n "__fish_keyctl_using_subcommand help; and __fish_seen_subcommand_from webhooks" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and __fish_seen_subcommand_from roles" -f -a "list" -d 'List every grant'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and __fish_seen_subcommand_from roles" -f -a "grant" -d 'Give an operator a role, replacing the one they had'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and __fish_seen_subcommand_from roles" -f -a "revoke" -d 'Take an operator\'s grant away'
+complete -c keyctl -n "__fish_keyctl_using_subcommand help; and __fish_seen_subcommand_from roles" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -47,13 +47,19 @@ pub mod action {
     pub const VERIFY_LIMITED: &str = "verify.limited";
     /// A gateway log brought in by `ingest`.
     pub const INGEST: &str = "requests.ingested";
-    /// A command the operator's role does not allow.
+    /// A command the operator's role does not allow, or a role change the
+    /// owner rules refuse.
     pub const COMMAND_REFUSED: &str = "command.refused";
+    /// An operator was given a role (by `roles grant`, or seeded from the
+    /// config).
+    pub const ROLE_GRANTED: &str = "role.granted";
+    /// An operator's grant was taken away.
+    pub const ROLE_REVOKED: &str = "role.revoked";
     /// The pseudo-action of request entries in the trail.
     pub const REQUEST: &str = "request";
 
     /// Every action, for help and validation.
-    pub const ALL: [&str; 10] = [
+    pub const ALL: [&str; 12] = [
         KEY_CREATED,
         KEY_UPDATED,
         KEY_REVOKED,
@@ -63,6 +69,8 @@ pub mod action {
         VERIFY_LIMITED,
         INGEST,
         COMMAND_REFUSED,
+        ROLE_GRANTED,
+        ROLE_REVOKED,
         REQUEST,
     ];
 }

@@ -76,17 +76,18 @@
 //! [`Keyctl`] is `Send` but not `Sync`: it owns one connection to the store,
 //! and a SQLite connection serves one thread at a time. A server keeps an
 //! [`Opener`] (`Clone + Send + Sync`, holding the location, settings, clock
-//! and operator but no connection) and gives each worker its own `Keyctl`
-//! from [`Opener::open`], opened once per worker and reused for every
-//! request. Readers then run side by side (SQLite's WAL mode), and writers
-//! take turns on the store's write lock: a recorded verification is a short
-//! write, and SQLite lets one writer at a time into a file, across threads
-//! and processes alike, making the others wait (up to the busy timeout)
-//! rather than fail. Limits stay exact under that concurrency, because each
-//! write takes the lock before it reads a counter. `Mutex<Keyctl>` works too
-//! and suits a few threads; a pool (r2d2, deadpool) of `Keyctl`s built with
-//! the opener is the same idea as one per worker. On PostgreSQL each
-//! `Keyctl` is one database connection; writes queue on an advisory lock.
+//! and operator but no connection) and makes its `Keyctl`s with
+//! [`Opener::open`], each kept and reused, never one per request. Two shapes
+//! work, with the same results: one `Arc<Mutex<Keyctl>>` shared by every
+//! thread, or a `Keyctl` per worker (or per slot of a pool such as r2d2 or
+//! deadpool). A recorded verification is a short write, and SQLite lets one
+//! writer at a time into a file whatever the number of connections, so in
+//! one process the mutex is as fast or faster (waiting connections sleep in
+//! SQLite's busy handler; a mutex wakes the next thread at once); a
+//! `Keyctl` per worker lets unrecorded checks use more cores and is what a
+//! pool needs. Either way limits stay exact, because each write takes the
+//! store's lock before it reads a counter. On PostgreSQL each `Keyctl` is
+//! one database connection, and writes queue on an advisory lock.
 //!
 //! ```
 //! use keyctl::{Access, Clock, Config, NewKey, Opener, Outcome, Scope, VerifyRequest};
@@ -203,7 +204,7 @@ pub use error::{Error, Result};
 pub use key::{Key, Status};
 pub use keyctl::{
     Created, KeyChanges, KeyDetails, Keyctl, ListFilter, MAX_GRACE, NewKey, Opener, Presented,
-    Revoked, Rotated, Updated,
+    Revoked, RoleChange, Rotated, Seeding, Updated,
 };
 pub use limits::{Plan, Quota, RateLimit};
 pub use scope::{Catalog, Level, Scope, ScopeSet};

@@ -1,10 +1,14 @@
-//! Operators and roles (SPEC §5).
+//! Operators and roles (SPEC §5): the role names and their order, the
+//! config's `[roles]` table, and who the operator is.
 //!
-//! The acting operator is `--actor` > `KEYCTL_ACTOR` > the OS login name.
-//! Without a `[roles]` table every operator is an owner; with one, an operator
-//! has the role listed for them, else the `"*"` role, else none at all.
-//! `member` may read, `admin` may also create, update and ingest, `owner` may
-//! also revoke and rotate.
+//! The operator is `--actor` > `KEYCTL_ACTOR` > the OS login name, except on
+//! a store whose connection has a database user (PostgreSQL), where it is
+//! that user. Roles live in the store (`crate::store::RoleQueries`); the
+//! `[roles]` table only seeds a store that has never had a grant. `member`
+//! may read, `admin` may also create, update and ingest, `owner` may also
+//! revoke, rotate and manage roles. A command checks its role with
+//! `Keyctl::authorize(command, Role::…)`, which every operation of the
+//! library does first.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -30,7 +34,9 @@ impl Role {
         }
     }
 
-    fn parse(s: &str) -> Option<Role> {
+    /// A role by its name.
+    #[must_use]
+    pub fn parse(s: &str) -> Option<Role> {
         match s {
             "member" => Some(Role::Member),
             "admin" => Some(Role::Admin),
@@ -97,6 +103,16 @@ impl Roles {
     pub fn role_of(&self, actor: &str) -> Option<Role> {
         self.by_actor.get(actor).copied().or(self.default)
     }
+
+    /// Every entry, as grants to seed a store with (`"*"` first).
+    #[must_use]
+    pub fn grants(&self) -> Vec<(String, Role)> {
+        self.default
+            .map(|r| ("*".to_owned(), r))
+            .into_iter()
+            .chain(self.by_actor.iter().map(|(a, r)| (a.clone(), *r)))
+            .collect()
+    }
 }
 
 /// Checks an operator name: 1–100 characters, no control characters.
@@ -111,13 +127,17 @@ pub fn validate_actor(actor: &str) -> Result<()> {
     crate::secret::scan::refuse_secret("the operator name", actor)
 }
 
-/// The acting operator: `--actor` > `KEYCTL_ACTOR` > the OS login name.
-pub fn resolve_actor(cli: Option<&str>) -> Result<String> {
+/// The acting operator: `--actor` > `KEYCTL_ACTOR` > `database_user` (the
+/// store's connection user, when it has one) > the OS login name. A name
+/// given that differs from the database user is returned as given, for
+/// `Keyctl` to refuse.
+pub fn resolve_actor(cli: Option<&str>, database_user: Option<&str>) -> Result<String> {
     let from_env = std::env::var("KEYCTL_ACTOR").ok().filter(|s| !s.is_empty());
-    let actor = match (cli, from_env) {
-        (Some(a), _) => a.to_owned(),
-        (None, Some(a)) => a,
-        (None, None) => os_login_name(),
+    let actor = match (cli, from_env, database_user) {
+        (Some(a), _, _) => a.to_owned(),
+        (None, Some(a), _) => a,
+        (None, None, Some(user)) => return Ok(user.to_owned()),
+        (None, None, None) => os_login_name(),
     };
     validate_actor(&actor)?;
     Ok(actor)
@@ -178,6 +198,23 @@ mod tests {
         assert_eq!(r.role_of("mallory"), Some(Role::Member));
         let r = Roles::from_table(&table(&[("alice", "owner")]), "").unwrap();
         assert_eq!(r.role_of("mallory"), None);
+    }
+
+    #[test]
+    fn a_table_seeds_every_entry_everyone_first() {
+        let r = Roles::from_table(
+            &table(&[("bob", "member"), ("*", "admin"), ("alice", "owner")]),
+            "",
+        )
+        .unwrap();
+        assert_eq!(
+            r.grants(),
+            [
+                ("*".to_owned(), Role::Admin),
+                ("alice".to_owned(), Role::Owner),
+                ("bob".to_owned(), Role::Member)
+            ]
+        );
     }
 
     #[test]

@@ -201,7 +201,9 @@ fn environment(roff: &mut Roff) {
         ),
         (
             "KEYCTL_ACTOR",
-            "The operator recorded on changes, after --actor and before the login name.",
+            "The operator who runs the command, after --actor and before the login name. On \
+             PostgreSQL the operator is the database user, and a name that differs from it is \
+             refused (exit 4).",
         ),
         ("NO_COLOR", "When set and not empty, no colour is used."),
     ] {

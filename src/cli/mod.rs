@@ -14,7 +14,7 @@ use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use crate::cli::render::{ColorChoice, Format, Output};
 use crate::config::{Config, EnvVars};
 use crate::error::Error;
-use crate::keyctl::Keyctl;
+use crate::keyctl::{Keyctl, Seeding};
 use crate::secret::scan::redact_secrets;
 use crate::store::{Access, Store};
 use crate::text;
@@ -83,7 +83,8 @@ pub struct GlobalArgs {
     /// Print only the essential value (the secret for create and rotate)
     #[arg(short, long, global = true)]
     pub quiet: bool,
-    /// The operator to record [default: $KEYCTL_ACTOR, else the login name]
+    /// Who runs the command [default: $KEYCTL_ACTOR, else the login name; on PostgreSQL the
+    /// database user, and no other name]
     #[arg(long, global = true, value_name = "NAME")]
     pub actor: Option<String>,
 }
@@ -123,6 +124,8 @@ pub enum Command {
     Migrate(commands::migrate::MigrateArgs),
     /// List the scope catalog and the levels
     Scopes(commands::scopes::ScopesArgs),
+    /// List, grant and revoke operators' roles (owner only)
+    Roles(commands::roles::RolesArgs),
     /// Verify keys over HTTP for API gateways and services
     Serve(commands::serve::ServeArgs),
     /// Print the completion script for a shell
@@ -146,12 +149,29 @@ impl Ctx {
     /// Opens the store for this command's access and wraps it in [`Keyctl`].
     pub fn open(&self, access: Access) -> Result<Session, Error> {
         let clock = Clock::from_env()?;
-        let actor = crate::role::resolve_actor(self.global.actor.as_deref())?;
+        // A bad name is refused before anything is opened.
+        if let Some(claimed) = &self.global.actor {
+            crate::role::validate_actor(claimed)?;
+        }
         let location =
             crate::config::db_location(self.global.db.as_deref(), &self.env, &self.config)?;
         let store = Store::open(&location, access)?;
+        let actor =
+            crate::role::resolve_actor(self.global.actor.as_deref(), store.database_user())?;
+        let mut kc = Keyctl::new(store, self.config.clone(), clock, actor);
+        if kc.seed_roles()? == Seeding::Ignored {
+            let _ = writeln!(
+                io::stderr(),
+                "warning: the [roles] table of {} is ignored: roles live in the store now \
+                 (keyctl roles list)",
+                self.config
+                    .source
+                    .as_deref()
+                    .map_or_else(|| "the config".to_owned(), |p| p.display().to_string())
+            );
+        }
         Ok(Session {
-            kc: Some(Keyctl::new(store, self.config.clone(), clock, actor)),
+            kc: Some(kc),
             exiting: self.exiting,
         })
     }
@@ -312,6 +332,7 @@ fn dispatch(cli: Cli, exiting: bool) -> anyhow::Result<ExitCode> {
         Command::Webhooks(args) => commands::webhooks::run(&mut ctx, &args),
         Command::Migrate(args) => commands::migrate::run(&mut ctx, &args),
         Command::Scopes(args) => commands::scopes::run(&mut ctx, &args),
+        Command::Roles(args) => commands::roles::run(&mut ctx, &args),
         Command::Serve(args) => commands::serve::run(&mut ctx, &args),
         Command::Completions(args) => commands::completions::run(&mut ctx, &args),
         Command::Man(args) => commands::man::run(&mut ctx, &args),

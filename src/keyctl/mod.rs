@@ -3,9 +3,10 @@
 //!
 //! Every `impl Keyctl` block lives under this module, one file per concern:
 //! `keys` (the key lifecycle), `audit`, `events` and `deliver` (the outbox
-//! and its delivery), `verify`, `usage` and `migrate`. Each operation checks
-//! the operator's role, takes what it needs from the clock and the settings,
-//! and runs its store transactions, handing the work inside them to the
+//! and its delivery), `verify`, `usage`, `migrate` and `roles` (the grants
+//! held in the store). Each operation checks the operator's role, takes
+//! what it needs from the clock and the settings, and runs its store
+//! transactions, handing the work inside them to the
 //! modules below it (`crate::audit`, `crate::events`, `crate::verify`,
 //! `crate::usage`, `crate::migrate`), which know the store but neither this
 //! façade nor the settings file. Data therefore flows one way: from a
@@ -23,7 +24,7 @@ use crate::error::{Error, Result};
 use crate::key::{Key, looks_like_key_id};
 use crate::role::Role;
 use crate::secret::Secret;
-use crate::store::{Durability, Queries, Store};
+use crate::store::{Durability, Queries, RoleLookup, Store};
 use crate::text;
 use crate::time::{Clock, Timestamp};
 
@@ -34,6 +35,7 @@ mod events;
 mod keys;
 mod migrate;
 mod opener;
+mod roles;
 mod usage;
 mod verify;
 
@@ -42,6 +44,7 @@ pub use keys::{
     Created, KeyChanges, KeyDetails, ListFilter, MAX_GRACE, NewKey, Revoked, Rotated, Updated,
 };
 pub use opener::Opener;
+pub use roles::{RoleChange, Seeding};
 
 /// keyctl over one store, as one operator, at one clock.
 pub struct Keyctl {
@@ -49,17 +52,35 @@ pub struct Keyctl {
     config: Config,
     clock: Clock,
     actor: String,
+    /// A name the caller gave that is not the database user of the store's
+    /// connection: every operation is refused (SPEC §5).
+    claimed: Option<String>,
+    /// The operator's grants, read at the first role check and kept for the
+    /// life of this `Keyctl`, as a session keeps its privileges: so that an
+    /// operation stays one transaction. A role change made through this
+    /// `Keyctl` reads them again.
+    grants: Option<RoleLookup>,
 }
 
 impl Keyctl {
-    /// keyctl over `store`.
+    /// keyctl over `store`, as the operator `actor`. On a store whose
+    /// connection has a database user (PostgreSQL), that user is the
+    /// operator: an `actor` naming anyone else makes every operation fail
+    /// with [`Error::Forbidden`], recorded as the database user.
     #[must_use]
     pub fn new(store: Store, config: Config, clock: Clock, actor: String) -> Keyctl {
+        let (actor, claimed) = match store.database_user() {
+            Some(user) if user != actor => (user.to_owned(), Some(actor)),
+            Some(user) => (user.to_owned(), None),
+            None => (actor, None),
+        };
         Keyctl {
             store,
             config,
             clock,
             actor,
+            claimed,
+            grants: None,
         }
     }
 
@@ -79,45 +100,56 @@ impl Keyctl {
         self.clock.now()
     }
 
+    /// The operator: on PostgreSQL the connection's database user.
     #[must_use]
     pub fn actor(&self) -> &str {
         &self.actor
     }
 
-    /// Checks that the operator's role allows a command. Without `[roles]`
-    /// everyone is an owner. A refusal is recorded in the trail (its own
-    /// transaction; nothing else is written) and returns `Forbidden`.
-    /// Crate-private: each operation checks its own role, and a library
+    /// Checks that the operator may run `command`, which needs the `needed`
+    /// role: the role the store grants them (with no grant in the store,
+    /// everyone is an owner), and on PostgreSQL that they did not claim to
+    /// be another user. Every operation calls it first; a command that
+    /// works on the store outside those operations calls it too. A refusal
+    /// is recorded in the trail (its own transaction; nothing else is
+    /// written) and returns [`Error::Forbidden`]. Crate-private: a library
     /// caller must not be able to write refusal rows of its choosing.
     pub(crate) fn authorize(&mut self, command: &str, needed: Role) -> Result<()> {
-        let Some(roles) = &self.config.roles else {
-            return Ok(());
+        if let Some(claimed) = self.claimed.clone() {
+            let details = json!({ "command": command, "claimed_operator": claimed });
+            self.record_refusal(&details)?;
+            return Err(Error::Forbidden {
+                message: format!(
+                    "the operator is the database user '{}', not '{}': on PostgreSQL \
+                     keyctl acts only as the user it connected as",
+                    text::escape(&self.actor),
+                    text::escape(&claimed)
+                ),
+                hint: Some(format!(
+                    "connect as '{}' (the user in the database URL), or leave out --actor \
+                     and KEYCTL_ACTOR",
+                    text::escape(&claimed)
+                )),
+            });
+        }
+        let grants = match self.grants {
+            Some(g) => g,
+            None => {
+                let actor = &self.actor;
+                let g = self.store.peek(|q| q.role_lookup(actor))?;
+                *self.grants.insert(g)
+            }
         };
-        let role = roles.role_of(&self.actor);
+        let role = grants.role();
         if role.is_some_and(|r| r >= needed) {
             return Ok(());
         }
-        let now = self.now();
-        let actor = self.actor.clone();
         let details = json!({
             "command": command,
             "role": role.map(Role::as_str),
             "required_role": needed.as_str(),
         });
-        self.store.write(Durability::Normal, |q| {
-            crate::audit::append(
-                q,
-                &Event {
-                    ts: now,
-                    actor: &actor,
-                    action: action::COMMAND_REFUSED,
-                    key_id: None,
-                    key_prefix: None,
-                    details: &details,
-                },
-            )
-            .map(drop)
-        })?;
+        self.record_refusal(&details)?;
         let has = match role {
             Some(r) => format!("the {r} role"),
             None => "no role".to_owned(),
@@ -125,9 +157,34 @@ impl Keyctl {
         Err(Error::Forbidden {
             message: format!(
                 "operator '{}' has {has}; `{command}` needs the {needed} role",
-                text::escape(&actor)
+                text::escape(&self.actor)
             ),
-            hint: Some("roles are set in the [roles] table of the config".to_owned()),
+            hint: Some(
+                "an owner grants roles with `keyctl roles grant NAME ROLE` (`keyctl roles list` \
+                 shows them)"
+                    .to_owned(),
+            ),
+        })
+    }
+
+    /// Appends a `command.refused` event with `details`, in a transaction of
+    /// its own.
+    fn record_refusal(&mut self, details: &serde_json::Value) -> Result<()> {
+        let now = self.now();
+        let actor = &self.actor;
+        self.store.write(Durability::Normal, |q| {
+            crate::audit::append(
+                q,
+                &Event {
+                    ts: now,
+                    actor,
+                    action: action::COMMAND_REFUSED,
+                    key_id: None,
+                    key_prefix: None,
+                    details,
+                },
+            )
+            .map(drop)
         })
     }
 }

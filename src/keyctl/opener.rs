@@ -1,19 +1,18 @@
-//! [`Opener`]: what a service keeps to give each worker thread its own
-//! [`Keyctl`].
+//! [`Opener`]: what a service keeps to make a [`Keyctl`] wherever one is
+//! needed: for each worker thread, for each slot of a pool, or once for a
+//! `Mutex<Keyctl>`.
 //!
 //! A `Keyctl` owns one store connection. It is `Send` (it can move to a
 //! worker) but not `Sync`: a SQLite connection serves one thread at a time.
-//! Rather than one `Keyctl` behind a mutex, which makes every verification
-//! wait for the one before it, each worker opens its own: SQLite in WAL mode
-//! lets readers run side by side, and writers (a recorded verification is a
-//! write) queue on SQLite's own lock, where the busy timeout is the only
-//! wait and limits stay exact because each write takes the lock before it
-//! reads a counter. The opener is the shared half: the location, the
-//! settings, the clock and the operator, `Clone + Send + Sync` and holding no
-//! connection, so it can sit in an `Arc`, a static or a server's state and
-//! never go stale. Its access defaults to [`Access::Existing`], so that a
-//! mistyped path fails when the service opens its first `Keyctl` instead of
-//! refusing every key.
+//! So the part threads share is the opener: the location, the settings, the
+//! clock and the operator, `Clone + Send + Sync` and holding no connection,
+//! so it can sit in an `Arc`, a static or a server's state, never go stale,
+//! and open a fresh `Keyctl` after a failed one is dropped. Each `Keyctl` it
+//! opens is as safe beside the others as another process would be: writers
+//! queue on the store's write lock, and limits stay exact because each write
+//! takes the lock before it reads a counter. Its access defaults to
+//! [`Access::Existing`], so that a mistyped path fails when the service
+//! opens its first `Keyctl` instead of refusing every key.
 
 use std::sync::Arc;
 

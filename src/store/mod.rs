@@ -13,8 +13,9 @@
 //! [`Queries`] is the sum of one trait per concern, each in its own module
 //! with its plain data types: [`KeyQueries`] (keys), [`UsageQueries`]
 //! (requests, rollups, limit counters), [`AuditQueries`] (the hash-chained
-//! trail), [`OutboxQueries`] (events and their deliveries) and
-//! [`CopyQueries`] (`keyctl migrate`'s whole-table copies). What does not
+//! trail), [`OutboxQueries`] (events and their deliveries), [`RoleQueries`]
+//! (operators' role grants) and [`CopyQueries`] (`keyctl migrate`'s
+//! whole-table copies). What does not
 //! depend on the SQL dialect (column lists, how a listing splits into
 //! index-friendly parts, stored forms) lives once, beside its trait. Each
 //! backend, [`sqlite`] and `postgres` (with the `postgres` feature), is a folder with its connection and
@@ -37,6 +38,7 @@ mod audit;
 mod copy;
 mod keys;
 mod outbox;
+mod roles;
 mod usage;
 
 #[cfg(feature = "postgres")]
@@ -48,6 +50,7 @@ pub use audit::{AuditQueries, AuditQuery, AuditRow};
 pub use copy::{CopyQueries, CopyRecord, CopyTable};
 pub use keys::{KeyFilter, KeyQueries, StatusFilter};
 pub use outbox::{DeliveryRow, DeliveryState, EventQuery, EventRow, EventState, OutboxQueries};
+pub use roles::{EVERYONE, RoleGrant, RoleLookup, RoleQueries};
 pub use usage::{Counter, KeyTotals, RequestRecord, RequestTotals, Source, UsageQueries};
 
 /// Where the keys live: a SQLite file or a PostgreSQL database.
@@ -196,6 +199,14 @@ pub trait Backend: Send {
     /// operating system what it cleans up anyway. The default closes, as a
     /// drop does.
     fn end_at_exit(self: Box<Self>) {}
+
+    /// The user the database server authenticated this connection as, for a
+    /// backend that has one (PostgreSQL's `session_user`); that user is the
+    /// operator, whatever name a caller claims. `None` for a file, whose
+    /// operator is whoever the caller says.
+    fn database_user(&self) -> Option<&str> {
+        None
+    }
 }
 
 /// An open transaction: rolled back when dropped without [`Transaction::commit`].
@@ -206,10 +217,19 @@ pub trait Transaction: Queries {
 /// Every data operation a backend provides, inside a transaction: the
 /// concerns' traits together, so that a command takes one `&mut dyn Queries`
 /// and no command knows which backend or which concern's trait it calls.
-pub trait Queries: KeyQueries + UsageQueries + AuditQueries + OutboxQueries + CopyQueries {}
+pub trait Queries:
+    KeyQueries + UsageQueries + AuditQueries + OutboxQueries + RoleQueries + CopyQueries
+{
+}
 
 impl<T> Queries for T where
-    T: KeyQueries + UsageQueries + AuditQueries + OutboxQueries + CopyQueries + ?Sized
+    T: KeyQueries
+        + UsageQueries
+        + AuditQueries
+        + OutboxQueries
+        + RoleQueries
+        + CopyQueries
+        + ?Sized
 {
 }
 
@@ -286,6 +306,13 @@ impl Store {
     /// Dropping the store instead is always correct.
     pub fn end_at_exit(self) {
         self.backend.end_at_exit();
+    }
+
+    /// The database user of the connection, when the backend authenticates
+    /// one (see [`Backend::database_user`]).
+    #[must_use]
+    pub fn database_user(&self) -> Option<&str> {
+        self.backend.database_user()
     }
 
     /// Runs `f` in a read transaction (one consistent snapshot).

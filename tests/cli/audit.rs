@@ -40,6 +40,9 @@ fn every_event_kind_reaches_the_trail() {
         "Billing sync",
         &["--scope", "invoices:write", "--rate-limit", "1/min"],
     );
+    // The table seeded the store's roles; from now on it would only be
+    // ignored, with a warning.
+    s.config("");
     s.ok(&["update", &id, "--name", "Billing"]);
     assert_eq!(
         verify_key(&s, &secret, &["--method", "GET", "--path", "/v1/invoices"]),
@@ -60,6 +63,7 @@ fn every_event_kind_reaches_the_trail() {
     assert_eq!(s.run(&["revoke", &id, "--yes"]).code, 4);
     s.set("KEYCTL_ACTOR", "alice");
     s.ok(&["revoke", &id, "--yes"]);
+    s.ok(&["roles", "revoke", "bob"]);
     let all = trail(&s, &[]);
     let mut seen = actions(&all);
     seen.sort();
@@ -74,6 +78,8 @@ fn every_event_kind_reaches_the_trail() {
             "key.updated",
             "request",
             "requests.ingested",
+            "role.granted",
+            "role.revoked",
             "verify.failed",
             "verify.forbidden",
             "verify.limited"
@@ -127,7 +133,7 @@ fn filters_narrow_the_trail() {
     );
     // carol revoked b, ran two verifications (one VALID request, one refusal
     // event) and ingested two requests.
-    let carol = trail(&s, &["--actor", "carol"]);
+    let carol = trail(&s, &["--by", "carol"]);
     assert!(carol.iter().all(|e| e["actor"] == "carol"), "{carol:?}");
     let kinds: Vec<&str> = carol.iter().map(|e| e["kind"].as_str().unwrap()).collect();
     assert_eq!(
@@ -141,7 +147,7 @@ fn filters_narrow_the_trail() {
         "{kinds:?}"
     );
     assert!(
-        trail(&s, &["--actor", "alice"])
+        trail(&s, &["--by", "alice"])
             .iter()
             .all(|e| e["actor"] == "alice")
     );
@@ -202,11 +208,14 @@ fn the_chain_survives_a_thousand_events_and_catches_tampering() {
     // 1,000 events through the library, in-process.
     {
         let store = s.store(keyctl::store::Access::Write);
+        // On PostgreSQL the operator is the database user, whoever the
+        // caller names.
+        let actor = store.database_user().unwrap_or("bot").to_owned();
         let mut kc = keyctl::Keyctl::new(
             store,
             keyctl::Config::default(),
             keyctl::Clock::system(),
-            "bot".into(),
+            actor,
         );
         for i in 0..999 {
             let changes = keyctl::KeyChanges {
@@ -345,6 +354,8 @@ fn a_failed_audit_write_rolls_the_change_back() {
     let mut s = Sandbox::new();
     let (id, secret) = s.create("k", &[]);
     let (test_id, test_secret) = s.create("t", &["--env", "test"]);
+    s.ok(&["roles", "grant", "alice", "owner"]);
+    s.ok(&["roles", "grant", "bob", "member"]);
     if on_postgres() {
         s.sql(
             "CREATE FUNCTION no_audit() RETURNS trigger LANGUAGE plpgsql AS \
@@ -392,7 +403,6 @@ fn a_failed_audit_write_rolls_the_change_back() {
     }
     // A command the operator's role forbids is refused all the same, and
     // records nothing either.
-    s.config("[roles]\nalice = \"owner\"\nbob = \"member\"\n");
     s.set("KEYCTL_ACTOR", "bob");
     let run = s.run(&["revoke", &test_id, "--yes"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
@@ -464,14 +474,23 @@ fn matrix(id: &str) -> Vec<(&'static str, Vec<String>, &'static str)> {
             "owner",
         ),
         ("revoke", v(&["revoke", id, "--yes"]), "owner"),
+        ("roles list", v(&["roles", "list"]), "owner"),
+        (
+            "roles grant",
+            v(&["roles", "grant", "extra", "member"]),
+            "owner",
+        ),
+        ("roles revoke", v(&["roles", "revoke", "extra"]), "owner"),
     ]
 }
 
 #[test]
 fn the_role_matrix() {
     let mut s = Sandbox::new();
-    s.config("[roles]\nolga = \"owner\"\nadam = \"admin\"\nmia = \"member\"\n");
     s.set("KEYCTL_ACTOR", "olga");
+    for (name, role) in [("olga", "owner"), ("adam", "admin"), ("mia", "member")] {
+        s.ok(&["roles", "grant", name, role]);
+    }
     let rank = |r: &str| {
         ["member", "admin", "owner"]
             .iter()
@@ -515,8 +534,10 @@ fn the_role_matrix() {
     let run = s.run(&["list"]);
     assert_eq!(run.code, 4);
     assert_snapshot!(run.stderr);
-    // A "*" entry is the default role.
-    s.config("[roles]\nolga = \"owner\"\n\"*\" = \"member\"\n");
+    // A "*" grant is the role of everyone without one.
+    s.set("KEYCTL_ACTOR", "olga");
+    s.ok(&["roles", "grant", "*", "member"]);
+    s.set("KEYCTL_ACTOR", "stranger");
     assert_eq!(s.run(&["list"]).code, 0);
     assert_eq!(
         s.run(&["create", "--name", "x", "--scope", "invoices:read"])
@@ -654,35 +675,51 @@ fn an_outside_script_can_verify_the_chain() {
     assert_eq!(String::from_utf8_lossy(&out.stdout), "broken 2\n");
 }
 
+/// Issue 13: `--actor` is the global option naming who runs a command,
+/// written before the subcommand or after it, for `audit` as for every
+/// other command; the trail's operator filter is `audit --by`.
 #[test]
-fn the_actor_filter_is_not_the_acting_operator() {
+fn the_global_actor_is_the_operator_and_by_filters_the_trail() {
     let mut s = Sandbox::new();
-    s.config("[roles]\nolga = \"owner\"\n");
     s.set("KEYCTL_ACTOR", "olga");
+    s.ok(&["roles", "grant", "olga", "owner"]);
+    s.ok(&["roles", "grant", "adam", "admin"]);
+    s.set("KEYCTL_ACTOR", "adam");
     s.create("k", &[]);
-    // `nobody` has no role, but here it only names whose entries to show:
-    // olga reads the trail, and nobody made no entries.
+    // On SQLite the login name (which has no role) would run the command;
+    // on PostgreSQL the database user, olga.
+    s.set("KEYCTL_ACTOR", "olga");
+    s.unset("KEYCTL_ACTOR");
     for args in [
-        &["audit", "--actor", "nobody", "--format", "json"][..],
-        &["--actor", "nobody", "audit", "--format", "json"],
+        &["--actor", "olga", "audit", "--format", "json"][..],
+        &["audit", "--actor", "olga", "--format", "json"],
     ] {
         let run = s.run(args);
+        assert_eq!(run.code, 0, "{args:?}: {}", run.stderr);
+        let entries: Vec<Value> = serde_json::from_str(&run.stdout).unwrap();
         assert_eq!(
-            (run.code, run.stdout.trim()),
-            (0, "[]"),
-            "{args:?}: {}",
-            run.stderr
+            actions(&entries),
+            ["key.created", "role.granted", "role.granted"],
+            "{args:?} filtered the trail"
         );
     }
-    assert_eq!(trail(&s, &["--actor", "olga"]).len(), 1);
+    let by_adam = trail(&s, &["--actor", "olga", "--by", "adam"]);
+    assert_eq!(actions(&by_adam), ["key.created"]);
+    assert!(trail(&s, &["--actor", "olga", "--by", "nobody"]).is_empty());
     assert_eq!(trail_refusals(&s), 0);
-    // Under `audit verify` and `audit head` it is the acting operator again.
-    let run = s.run(&["--actor", "nobody", "audit", "verify"]);
-    assert_eq!(run.code, 4, "{}", run.stderr);
-    assert!(
-        run.stderr.contains("'nobody' has no role"),
-        "{}",
-        run.stderr
-    );
-    assert_eq!(s.run(&["audit", "verify"]).code, 0);
+    // `nobody` running `audit` is refused, and the refusal recorded.
+    for args in [
+        &["--actor", "nobody", "audit", "--by", "olga"][..],
+        &["audit", "--actor", "nobody"],
+    ] {
+        let run = s.run(args);
+        assert_eq!(run.code, 4, "{args:?}: {}", run.stderr);
+        let expected = if on_postgres() {
+            "the operator is the database user 'olga', not 'nobody'"
+        } else {
+            "operator 'nobody' has no role"
+        };
+        assert!(run.stderr.contains(expected), "{}", run.stderr);
+    }
+    assert_eq!(trail_refusals(&s), 2);
 }

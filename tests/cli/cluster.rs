@@ -64,6 +64,36 @@ pub fn fresh_database() -> String {
     c.url(&name)
 }
 
+/// Makes `name` a database user of the cluster if it is not one yet: a
+/// real login (unix-socket connections are trusted, so no password), and a
+/// superuser, so that every test user may use every test database. The
+/// operator of a command on PostgreSQL is the user it connects as.
+pub fn ensure_user(name: &str) {
+    static MADE: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+    let mut made = MADE
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if made.iter().any(|m| m == name) {
+        return;
+    }
+    let quoted = format!("\"{}\"", name.replace('"', "\"\""));
+    let result = cluster()
+        .client("postgres")
+        .batch_execute(&format!("CREATE ROLE {quoted} LOGIN SUPERUSER"));
+    if let Err(e) = result {
+        // Another test binary's process made it first (duplicate_object).
+        let duplicate = e.code().is_some_and(|c| c.code() == "42710");
+        assert!(duplicate, "create the database user {name}: {e}");
+    }
+    made.push(name.to_owned());
+}
+
+/// `url` (of this cluster) connecting as `user` instead.
+pub fn url_as(url: &str, user: &str) -> String {
+    let rest = url.split_once('@').map_or(url, |(_, rest)| rest);
+    format!("postgres://{}@{rest}", percent_encode(user))
+}
+
 fn bin_dir() -> PathBuf {
     if let Some(path) = std::env::var_os("PATH") {
         for dir in std::env::split_paths(&path) {

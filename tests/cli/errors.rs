@@ -121,6 +121,8 @@ fn help_for_every_command() {
         &["webhooks", "test", "--help"],
         &["migrate", "--help"],
         &["scopes", "--help"],
+        &["roles", "--help"],
+        &["roles", "grant", "--help"],
         &["completions", "--help"],
         &["man", "--help"],
     ] {

@@ -26,6 +26,7 @@ mod plans;
 mod postgres;
 mod reliability;
 mod revoke;
+mod roles;
 mod rotate;
 mod scopes;
 mod secret_output;

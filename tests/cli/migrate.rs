@@ -69,7 +69,8 @@ fn a_round_trip_copies_everything_and_the_chain_stays_intact() {
 
     let middle = s.home().join("middle.db").to_string_lossy().into_owned();
     let back = if on_postgres() {
-        cluster::fresh_database()
+        // Connected as the sandbox's operator, as every other run is.
+        cluster::url_as(&cluster::fresh_database(), "alice")
     } else {
         s.home().join("back.db").to_string_lossy().into_owned()
     };
@@ -155,7 +156,7 @@ fn a_failed_copy_leaves_no_new_file() {
     let original = s.location();
     // A member may not migrate: the copy is refused before anything is read,
     // and the file it would have made is gone.
-    s.config("[roles]\nalice = \"member\"\n");
+    s.config("[roles]\nolga = \"owner\"\nalice = \"member\"\n");
     let target = s.home().join("new.db");
     let run = s.run(&[
         "--db",

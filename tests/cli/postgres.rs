@@ -69,7 +69,7 @@ fn reads_of_a_new_database_create_nothing() {
     assert_eq!(s.run(&["revoke", "x", "--yes"]).code, 1);
     assert_eq!(keyctl_tables(&db), -1, "a read created the schema");
     s.create("k", &[]);
-    assert_eq!(keyctl_tables(&db), 9);
+    assert_eq!(keyctl_tables(&db), 10);
 }
 
 #[test]
@@ -176,6 +176,8 @@ fn tcp_connections_take_the_password_from_the_url_the_environment_or_pgpass() {
     }
     let mut s = Sandbox::new();
     s.create("k", &[]);
+    // These runs connect as the superuser, who is then the operator.
+    s.unset("KEYCTL_ACTOR");
     let db = database_of(&s.location());
     let c = cluster();
     let bare = format!(
@@ -240,6 +242,8 @@ fn tls_modes_check_the_certificate_as_libpq_does() {
     let mut s = Sandbox::new();
     s.create("k", &[]);
     s.set("PGPASSWORD", PASSWORD);
+    // These runs connect as the superuser, who is then the operator.
+    s.unset("KEYCTL_ACTOR");
     let db = database_of(&s.location());
     let root = cert.display().to_string().replace('/', "%2F");
     // The certificate names 127.0.0.1, not localhost.
@@ -302,8 +306,10 @@ fn a_revocation_is_seen_by_the_next_verification_on_another_connection() {
     }
     use keyctl::store::Access;
     use keyctl::{Clock, Config, Keyctl, Outcome, VerifyRequest};
-    let s = Sandbox::new();
+    let mut s = Sandbox::new();
     let (id, secret) = s.create("k", &[]);
+    // The services log in as the database user `api`, their operator.
+    s.connect_as("api");
     let open = || {
         Keyctl::new(
             s.store(Access::Write),

@@ -11,7 +11,9 @@
 //! With `KEYCTL_TEST_BACKEND=postgres` every sandbox gets a fresh database of
 //! the test cluster (see [`crate::cluster`]) as `KEYCTL_DB`, and the
 //! redactor shows its URL as `[DB]`, so the same snapshots hold on both
-//! backends. Tests that look inside the SQLite file itself say so with
+//! backends. There the operator is the database user, so the sandbox
+//! connects as its actor: setting `KEYCTL_ACTOR` switches the URL's user to
+//! a real database user of that name. Tests that look inside the SQLite file itself say so with
 //! [`sqlite_only`] and pass without checking anything on PostgreSQL.
 
 #![allow(dead_code)]
@@ -63,7 +65,12 @@ impl Sandbox {
     pub fn new() -> Sandbox {
         let dir = tempfile::tempdir().expect("temp dir");
         let home = dir.path().to_string_lossy().into_owned();
-        let url = on_postgres().then(crate::cluster::fresh_database);
+        // On PostgreSQL the operator is the database user: the sandbox's
+        // actor is the user its URL connects as.
+        let url = on_postgres().then(|| {
+            crate::cluster::ensure_user("alice");
+            crate::cluster::url_as(&crate::cluster::fresh_database(), "alice")
+        });
         let mut redactor = Redactor::new(&home);
         let mut vars: Vec<(String, String)> = vec![
             ("HOME".into(), home),
@@ -183,10 +190,30 @@ impl Sandbox {
         assert!(!PathBuf::from(format!("{}-wal", self.db().display())).exists());
     }
 
-    /// Sets (or replaces) an environment variable for later runs.
+    /// Sets (or replaces) an environment variable for later runs. On
+    /// PostgreSQL, `KEYCTL_ACTOR` also makes later runs connect as that
+    /// database user (made if missing), since that user is the operator.
     pub fn set(&mut self, key: &str, value: &str) -> &mut Self {
+        if key == "KEYCTL_ACTOR" {
+            self.connect_as(value);
+        }
         self.vars.retain(|(k, _)| k != key);
         self.vars.push((key.to_owned(), value.to_owned()));
+        self
+    }
+
+    /// On PostgreSQL, makes later runs connect as the database user `user`
+    /// (made if missing); nothing on SQLite.
+    pub fn connect_as(&mut self, user: &str) -> &mut Self {
+        let Some(url) = &self.url else {
+            return self;
+        };
+        crate::cluster::ensure_user(user);
+        let url = crate::cluster::url_as(url, user);
+        self.redactor.database = Some(url.clone());
+        self.vars.retain(|(k, _)| k != "KEYCTL_DB");
+        self.vars.push(("KEYCTL_DB".into(), url.clone()));
+        self.url = Some(url);
         self
     }
 

@@ -1,7 +1,7 @@
 //! The store's conformance suite: what every backend must do, written once.
 //!
 //! Each test drives [`keyctl::Store`] through the concern traits of
-//! `keyctl::store` (keys, usage, audit, outbox, copy) on an empty store of
+//! `keyctl::store` (keys, usage, audit, outbox, roles, copy) on an empty store of
 //! every backend under test: SQLite always, and PostgreSQL as well when the
 //! suite runs with `KEYCTL_TEST_BACKEND=postgres` (a throwaway cluster, the
 //! one `tests/cli` starts, with a fresh database per store). A behaviour that
@@ -18,4 +18,5 @@ mod copy;
 mod keys;
 mod open;
 mod outbox;
+mod roles;
 mod usage;

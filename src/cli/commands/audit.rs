@@ -17,23 +17,17 @@ use crate::time::{Clock, parse_since, rfc3339};
 #[derive(Debug, Args)]
 #[command(
     args_conflicts_with_subcommands = true,
-    // Here --actor is a filter (SPEC §6), not the acting operator. It stays
-    // the global option (clap defines a deferred command after its globals),
-    // with this command's help; its value arrives in `GlobalArgs::actor`,
-    // which `run` takes as the filter.
-    mut_arg("actor", |a| a
-        .global(false)
-        .help("Only entries by this operator (for requests: who ran verify or ingest)")
-        .help_heading(None::<&str>)
-        .display_order(3)),
     long_about = "Show the audit trail, newest first: key changes, refused commands, refused \
         verifications, ingest runs, and recorded API requests. Changes and security events form \
-        a hash chain that `keyctl audit verify` checks. Filters combine; --actor is the operator \
+        a hash chain that `keyctl audit verify` checks. Filters combine; --by is the operator \
         who made the change or recorded the request (ran verify or ingest), --status and --path \
-        apply to requests and verification events. CSV is the export format for compliance tools.",
+        apply to requests and verification events. --by is a filter, while the global --actor \
+        names the operator who runs this command, as for every command. CSV is the export format \
+        for compliance tools.",
     after_help = "Examples:\n  \
         keyctl audit --key \"Billing sync\" --limit 20\n  \
         keyctl audit --status 401 --since 7d\n  \
+        keyctl audit --by ci-bot --action key.created\n  \
         keyctl audit --action key.revoked --action key.rotated --format csv > changes.csv\n  \
         keyctl audit head\n  \
         keyctl audit verify --head 3f9c…"
@@ -46,9 +40,13 @@ pub struct AuditArgs {
     pub key: Option<String>,
     /// Only this action (repeatable): key.created, key.updated, key.revoked, key.rotated,
     /// verify.failed, verify.forbidden, verify.limited, requests.ingested, command.refused,
-    /// request
+    /// role.granted, role.revoked, request
     #[arg(long = "action", value_name = "ACTION")]
     pub actions: Vec<String>,
+    /// Only entries by this operator (for requests: who ran verify or ingest). Not --actor,
+    /// which names who runs this command
+    #[arg(long, value_name = "NAME")]
+    pub by: Option<String>,
     /// From this time: YYYY-MM-DD, RFC 3339, or a duration ago (7d)
     #[arg(long, value_name = "WHEN")]
     pub since: Option<String>,
@@ -154,16 +152,11 @@ pub fn run(ctx: &mut Ctx, args: &AuditArgs) -> anyhow::Result<ExitCode> {
     match &args.command {
         Some(AuditCommand::Verify { head }) => verify(ctx, head.as_deref()),
         Some(AuditCommand::Head) => head(ctx),
-        None => {
-            // --actor names whose entries to show; the operator reading
-            // them is $KEYCTL_ACTOR or the login name.
-            let actor = ctx.global.actor.take();
-            trail(ctx, args, actor)
-        }
+        None => trail(ctx, args),
     }
 }
 
-fn trail(ctx: &mut Ctx, args: &AuditArgs, actor: Option<String>) -> anyhow::Result<ExitCode> {
+fn trail(ctx: &mut Ctx, args: &AuditArgs) -> anyhow::Result<ExitCode> {
     let now = Clock::from_env()?.now();
     if args.limit == 0 {
         return Err(Error::invalid("--limit must be at least 1").into());
@@ -171,7 +164,7 @@ fn trail(ctx: &mut Ctx, args: &AuditArgs, actor: Option<String>) -> anyhow::Resu
     let filter = AuditFilter {
         key: args.key.clone(),
         actions: args.actions.clone(),
-        actor,
+        actor: args.by.clone(),
         since: args
             .since
             .as_deref()

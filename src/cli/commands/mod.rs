@@ -20,6 +20,7 @@ pub mod list;
 pub mod man;
 pub mod migrate;
 pub mod revoke;
+pub mod roles;
 pub mod rotate;
 pub mod scopes;
 pub mod serve;

@@ -90,9 +90,11 @@ pub fn run(ctx: &mut Ctx, args: &ServeArgs) -> anyhow::Result<ExitCode> {
     let record = !(args.no_record || settings.no_record);
 
     let clock = Clock::from_env()?;
-    let actor = crate::role::resolve_actor(ctx.global.actor.as_deref())?;
-    let path = crate::config::db_path(ctx.global.db.as_deref(), &ctx.env, &ctx.config)?;
-    let location = Location::of(&path);
+    // A bad name is refused before anything is opened, as every command does.
+    if let Some(claimed) = &ctx.global.actor {
+        crate::role::validate_actor(claimed)?;
+    }
+    let location = crate::config::db_location(ctx.global.db.as_deref(), &ctx.env, &ctx.config)?;
     // Opening a missing SQLite file for reading gives an empty store, which
     // would answer 401 to every client of a server with a mistyped path.
     if let Location::File(file) = &location
@@ -104,10 +106,15 @@ pub fn run(ctx: &mut Ctx, args: &ServeArgs) -> anyhow::Result<ExitCode> {
             file.display()
         );
     }
+    let store = Store::open_location(&location, Access::Existing)?;
+    let actor = crate::role::resolve_actor(ctx.global.actor.as_deref(), store.database_user())?;
+    let mut writer = Keyctl::new(store, ctx.config.clone(), clock, actor.clone());
+    // Roles as every command sees them (a [roles] table seeds an empty store).
+    writer.seed_roles()?;
+    writer.authorize("serve", Role::Member)?;
     let open = {
         let config = ctx.config.clone();
         let location = location.clone();
-        let actor = actor.clone();
         move || -> crate::error::Result<Keyctl> {
             // A store that disappears under the server fails its requests
             // (503) rather than reading as an empty one (401 for everyone).
@@ -116,9 +123,6 @@ pub fn run(ctx: &mut Ctx, args: &ServeArgs) -> anyhow::Result<ExitCode> {
         }
     };
     let inline_reads = matches!(location, Location::File(_));
-    let store = Store::open_location(&location, Access::Existing)?;
-    let mut writer = Keyctl::new(store, ctx.config.clone(), clock, actor);
-    writer.authorize("serve", Role::Member)?;
     serve::run(
         Options {
             listen,

@@ -4,7 +4,9 @@
 //! names, so the database may hold other applications' tables too; `schema`
 //! versions and migrates it, `connect` reads the URL and connects (TLS
 //! settings in `tls`), and the queries live one concern to a file (`keys`,
-//! `usage`, `audit`, `outbox`, `copy`), with `rows` mapping columns to values.
+//! `usage`, `audit`, `outbox`, `roles`, `copy`), with `rows` mapping columns
+//! to values. The connection's user (`session_user`) is the operator of
+//! every command run over it (SPEC §5).
 //!
 //! Isolation: every write transaction takes one transaction-level advisory
 //! lock ([`WRITE_LOCK`]) before its first statement, then runs at READ
@@ -40,6 +42,7 @@ mod connect;
 mod copy;
 mod keys;
 mod outbox;
+mod roles;
 mod rows;
 mod schema;
 mod tls;
@@ -70,6 +73,8 @@ pub struct PostgresStore {
     /// Prepared statements by SQL text: a statement is parsed once per
     /// connection, and each later use is one round trip.
     statements: HashMap<String, Statement>,
+    /// The connection's `session_user`: the operator (SPEC §5).
+    user: String,
 }
 
 impl PostgresStore {
@@ -86,6 +91,7 @@ impl PostgresStore {
             client,
             location,
             statements: HashMap::new(),
+            user: String::new(),
         };
         match store.identify()? {
             Identity::Current => {}
@@ -93,9 +99,10 @@ impl PostgresStore {
                 return Err(Error::Missing(store.location));
             }
             Identity::Fresh if access != Access::Write => {
-                return Ok(Box::new(super::sqlite::SqliteStore::empty_for(Path::new(
-                    &store.location,
-                ))?));
+                return Ok(Box::new(Untouched {
+                    empty: super::sqlite::SqliteStore::empty_for(Path::new(&store.location))?,
+                    user: store.user,
+                }));
             }
             Identity::Fresh | Identity::Unsure | Identity::Older(_) => store.migrate()?,
         }
@@ -144,7 +151,28 @@ pub(super) fn fault(e: postgres::Error) -> Error {
     Error::Storage(describe(&e))
 }
 
+/// A database keyctl has not written to yet, opened to read: an empty
+/// store that creates nothing, still speaking for the connection's user.
+struct Untouched {
+    empty: super::sqlite::SqliteStore,
+    user: String,
+}
+
+impl Backend for Untouched {
+    fn begin(&mut self, kind: TxKind) -> Result<Box<dyn Transaction + '_>> {
+        self.empty.begin(kind)
+    }
+
+    fn database_user(&self) -> Option<&str> {
+        Some(&self.user)
+    }
+}
+
 impl Backend for PostgresStore {
+    fn database_user(&self) -> Option<&str> {
+        Some(&self.user)
+    }
+
     fn begin(&mut self, kind: TxKind) -> Result<Box<dyn Transaction + '_>> {
         let begin = match kind {
             TxKind::Autocommit => None,

@@ -15,7 +15,10 @@ use crate::error::{Error, Result};
 
 /// The migrations, in order; entry `i` brings the schema to version `i + 1`.
 /// Append only: a released migration is never edited.
-pub const MIGRATIONS: &[&str] = &[include_str!("sql/0001_init.sql")];
+pub const MIGRATIONS: &[&str] = &[
+    include_str!("sql/0001_init.sql"),
+    include_str!("sql/0002_roles.sql"),
+];
 
 /// The schema version this build writes.
 #[must_use]
@@ -31,18 +34,19 @@ impl PostgresStore {
     /// (the schema is current) and without writing anything.
     pub(super) fn identify(&mut self) -> Result<Identity> {
         // The simple-query protocol: one round trip, no statement to prepare.
+        // The connection's user rides along: it is the operator (SPEC §5).
         match self
             .client
-            .simple_query("SELECT max(version) FROM keyctl.schema_migrations")
+            .simple_query("SELECT max(version), session_user FROM keyctl.schema_migrations")
         {
             Ok(messages) => {
-                let version = messages
-                    .iter()
-                    .find_map(|m| match m {
-                        postgres::SimpleQueryMessage::Row(row) => Some(row.get(0)),
-                        _ => None,
-                    })
-                    .flatten()
+                let row = messages.iter().find_map(|m| match m {
+                    postgres::SimpleQueryMessage::Row(row) => Some(row),
+                    _ => None,
+                });
+                self.user = row.and_then(|r| r.get(1)).unwrap_or_default().to_owned();
+                let version = row
+                    .and_then(|r| r.get(0))
                     .map(|v| {
                         v.parse::<i64>()
                             .map_err(|_| self.refused(format!("has a schema version '{v}'")))
@@ -54,11 +58,13 @@ impl PostgresStore {
                 let row = self
                     .client
                     .query_one(
-                        "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'keyctl')",
+                        "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'keyctl'), \
+                                session_user::text",
                         &[],
                     )
                     .map_err(|e| self.failed(&e))?;
                 let schema: bool = row.try_get(0).map_err(|e| self.failed(&e))?;
+                self.user = row.try_get(1).map_err(|e| self.failed(&e))?;
                 // A schema without the version table is someone else's, or
                 // one that another process has just made: the check under
                 // the migration lock tells them apart.

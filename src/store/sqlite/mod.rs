@@ -11,7 +11,7 @@
 //! checkpointed and cut back.
 //!
 //! The queries live one concern to a file (`keys`, `usage`, `audit`,
-//! `outbox`, `copy`), each implementing its trait of [`crate::store`] for
+//! `outbox`, `roles`, `copy`), each implementing its trait of [`crate::store`] for
 //! `SqliteTx`; `rows` maps columns to values.
 
 use std::fs;
@@ -28,6 +28,7 @@ mod audit;
 mod copy;
 mod keys;
 mod outbox;
+mod roles;
 mod rows;
 mod schema;
 mod usage;

@@ -20,7 +20,10 @@ pub const APPLICATION_ID: i32 = 0x6b63_746c;
 
 /// The migrations, in order; entry `i` brings the schema to version `i + 1`.
 /// Append only: a released migration is never edited.
-pub const MIGRATIONS: &[&str] = &[include_str!("sql/0001_init.sql")];
+pub const MIGRATIONS: &[&str] = &[
+    include_str!("sql/0001_init.sql"),
+    include_str!("sql/0002_roles.sql"),
+];
 
 /// The schema version this build writes.
 #[must_use]
