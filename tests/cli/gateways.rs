@@ -80,6 +80,15 @@ struct Gateway(Child);
 
 impl Drop for Gateway {
     fn drop(&mut self) {
+        // SIGTERM, not SIGKILL: a killed nginx master leaves its workers
+        // running, listening, after the test.
+        let pid = libc::pid_t::try_from(self.0.id()).unwrap();
+        // SAFETY: kill(2) on our own child's pid has no memory effects.
+        unsafe { libc::kill(pid, libc::SIGTERM) };
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while matches!(self.0.try_wait(), Ok(None)) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
