@@ -46,6 +46,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand doctor 'List the keys that are a risk (no expiry, full access, unused, old...)'
             cand scopes 'List the scope catalog and the levels'
             cand roles 'List, grant and revoke operators'' roles (owner only)'
+            cand serve 'Verify keys over HTTP for API gateways and services'
             cand completions 'Print the completion script for a shell'
             cand man 'Print the man page of keyctl or of one command'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -548,6 +549,22 @@ set edit:completion:arg-completer[keyctl] = {|@words|
         }
         &'keyctl;roles;help;help'= {
         }
+        &'keyctl;serve'= {
+            cand --db 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
+            cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
+            cand --format 'Output format'
+            cand --color 'When to colour the output (NO_COLOR is honoured)'
+            cand --actor 'Who runs the command [default: $KEYCTL_ACTOR, else the login name; on PostgreSQL the database user, and no other name]'
+            cand --listen 'Address to listen on, HOST:PORT or unix:PATH (repeatable) [default: 127.0.0.1:7373]'
+            cand --log-format 'Access-log format [default: text]'
+            cand -q 'Print only the essential value (the secret for create and rotate)'
+            cand --quiet 'Print only the essential value (the secret for create and rotate)'
+            cand --no-record 'Verify without recording: no request, no usage, no limit consumed, no audit event'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'keyctl;completions'= {
             cand --db 'Database file, or postgres:// URL [default: $KEYCTL_DB, else $XDG_DATA_HOME/keyctl/keyctl.db]'
             cand --config 'Config file [default: $KEYCTL_CONFIG, else $XDG_CONFIG_HOME/keyctl/config.toml]'
@@ -592,6 +609,7 @@ set edit:completion:arg-completer[keyctl] = {|@words|
             cand doctor 'List the keys that are a risk (no expiry, full access, unused, old...)'
             cand scopes 'List the scope catalog and the levels'
             cand roles 'List, grant and revoke operators'' roles (owner only)'
+            cand serve 'Verify keys over HTTP for API gateways and services'
             cand completions 'Print the completion script for a shell'
             cand man 'Print the man page of keyctl or of one command'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -719,6 +737,8 @@ set edit:completion:arg-completer[keyctl] = {|@words|
         &'keyctl;help;roles;help;revoke'= {
         }
         &'keyctl;help;roles;help;help'= {
+        }
+        &'keyctl;help;serve'= {
         }
         &'keyctl;help;completions'= {
         }

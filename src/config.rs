@@ -146,6 +146,7 @@ struct RawConfig {
     #[serde(default)]
     hooks: Vec<RawHook>,
     doctor: Option<RawDoctor>,
+    serve: Option<ServeSettings>,
 }
 
 /// `[doctor]`: the thresholds of `keyctl doctor`, in days.
@@ -166,6 +167,20 @@ struct RawEvents {
     max_attempts: Option<u32>,
     timeout: Option<String>,
     backoff: Option<String>,
+}
+
+/// `[serve]`: defaults for `keyctl serve`, which its options override. The
+/// values are checked by the command, which names this file in its errors.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServeSettings {
+    /// Addresses to listen on (`HOST:PORT` or `unix:PATH`).
+    pub listen: Option<Vec<String>>,
+    /// Verify without recording.
+    #[serde(default)]
+    pub no_record: bool,
+    /// `text` or `json`.
+    pub log_format: Option<String>,
 }
 
 /// One `[[webhooks]]` entry.
@@ -206,6 +221,8 @@ pub struct Config {
     pub events: EventSettings,
     /// `[doctor]`: the thresholds of `keyctl doctor`.
     pub doctor: Thresholds,
+    /// `[serve]`.
+    pub serve: ServeSettings,
 }
 
 impl Default for Config {
@@ -220,6 +237,7 @@ impl Default for Config {
             roles: None,
             events: EventSettings::default(),
             doctor: Thresholds::default(),
+            serve: ServeSettings::default(),
         }
     }
 }
@@ -266,6 +284,7 @@ impl Config {
         let mut config = Config {
             source: Some(path.to_path_buf()),
             database: raw.database,
+            serve: raw.serve.unwrap_or_default(),
             ..Config::default()
         };
         if let Some(p) = raw.key_prefix {

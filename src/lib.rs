@@ -204,8 +204,8 @@ pub use config::{Config, EnvVars};
 pub use error::{Error, Result};
 pub use key::{Key, Status};
 pub use keyctl::{
-    Created, KeyChanges, KeyDetails, Keyctl, ListFilter, MAX_GRACE, NewKey, Opener, Revoked,
-    RoleChange, Rotated, Seeding, Updated,
+    Created, KeyChanges, KeyDetails, Keyctl, ListFilter, MAX_GRACE, NewKey, Opener, Presented,
+    Revoked, RoleChange, Rotated, Seeding, Updated,
 };
 pub use limits::{Plan, Quota, RateLimit};
 pub use scope::{Catalog, Level, Scope, ScopeSet};

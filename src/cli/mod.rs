@@ -25,6 +25,7 @@ pub mod exit;
 pub mod generate;
 pub mod prompt;
 pub mod render;
+pub mod serve;
 
 pub use exit::ExitCode;
 
@@ -129,6 +130,8 @@ pub enum Command {
     Scopes(commands::scopes::ScopesArgs),
     /// List, grant and revoke operators' roles (owner only)
     Roles(commands::roles::RolesArgs),
+    /// Verify keys over HTTP for API gateways and services
+    Serve(commands::serve::ServeArgs),
     /// Print the completion script for a shell
     Completions(commands::completions::CompletionsArgs),
     /// Print the man page of keyctl or of one command
@@ -347,6 +350,7 @@ fn dispatch(cli: Cli, exiting: bool) -> anyhow::Result<ExitCode> {
         Command::Doctor(args) => commands::doctor::run(&mut ctx, &args),
         Command::Scopes(args) => commands::scopes::run(&mut ctx, &args),
         Command::Roles(args) => commands::roles::run(&mut ctx, &args),
+        Command::Serve(args) => commands::serve::run(&mut ctx, &args),
         Command::Completions(args) => commands::completions::run(&mut ctx, &args),
         Command::Man(args) => commands::man::run(&mut ctx, &args),
     }?;

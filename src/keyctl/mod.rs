@@ -29,6 +29,7 @@ use crate::text;
 use crate::time::{Clock, Timestamp};
 
 mod audit;
+mod batch;
 mod deliver;
 mod events;
 mod keys;
@@ -39,6 +40,7 @@ mod scan;
 mod usage;
 mod verify;
 
+pub use batch::Presented;
 pub use keys::{
     Created, KeyChanges, KeyDetails, ListFilter, MAX_GRACE, NewKey, Revoked, Rotated, Updated,
 };

@@ -25,6 +25,7 @@ pub mod roles;
 pub mod rotate;
 pub mod scan;
 pub mod scopes;
+pub mod serve;
 pub mod show;
 pub mod update;
 pub mod usage;

@@ -121,6 +121,26 @@ pub fn run(ctx: &mut Ctx, args: &VerifyArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::of_outcome(v.outcome))
 }
 
+/// The JSON document of a verification, as `verify --format json` prints
+/// it and as `keyctl serve` answers it.
+pub(crate) fn json_document(v: &Verification) -> impl Serialize + '_ {
+    VerificationJson {
+        code: v.outcome,
+        status: v.outcome.http_status(),
+        valid: v.outcome.is_valid(),
+        reason: v.malformed.map(|r| r.to_string()),
+        key: v.key.as_ref().map(|k| KeyBrief {
+            id: &k.id,
+            name: &k.name,
+            prefix: &k.prefix,
+            environment: k.environment,
+            scopes: k.scopes.to_strings(),
+        }),
+        required_scopes: v.required.iter().map(ToString::to_string).collect(),
+        remaining: v.remaining,
+    }
+}
+
 fn limit_text(l: Option<LimitState>, label: &str) -> Option<String> {
     l.map(|l| {
         format!(
@@ -140,21 +160,7 @@ fn render(ctx: &mut Ctx, v: &Verification) -> anyhow::Result<()> {
     }
     let required: Vec<String> = v.required.iter().map(ToString::to_string).collect();
     match out.format {
-        Format::Json => out.json(&VerificationJson {
-            code: v.outcome,
-            status: v.outcome.http_status(),
-            valid: v.outcome.is_valid(),
-            reason: v.malformed.map(|r| r.to_string()),
-            key: v.key.as_ref().map(|k| KeyBrief {
-                id: &k.id,
-                name: &k.name,
-                prefix: &k.prefix,
-                environment: k.environment,
-                scopes: k.scopes.to_strings(),
-            }),
-            required_scopes: required,
-            remaining: v.remaining,
-        })?,
+        Format::Json => out.json(&json_document(v))?,
         Format::Csv => {
             let mut w = out.csv();
             w.write_record([
