@@ -2,7 +2,18 @@
 //! field and turned into request rows; the rollups they add are merged
 //! into the store in batches, which bounds memory whatever the file size.
 
-use super::*;
+use std::collections::{HashMap, HashSet};
+use std::io::{BufRead, Write};
+
+use chrono::TimeDelta;
+use serde_json::Value;
+
+use super::{IngestSummary, ROLLUP_FLUSH_EVERY, day_of, endpoint, spool_error};
+use crate::error::{Error, Result};
+use crate::secret::scan::strip_secrets;
+use crate::store::{Queries, RequestRecord, Source};
+use crate::text::escape;
+use crate::time::{Timestamp, from_unix};
 
 /// A line's problem, naming the field.
 fn field_error(line: u64, field: &str, message: impl std::fmt::Display) -> Error {

@@ -9,19 +9,13 @@
 //! The totals of every key are sorted with bounded memory ([`BusiestFirst`]):
 //! a million keys never sit in memory at once.
 
-use std::cmp::Ordering;
-use std::collections::{BTreeMap, BinaryHeap, HashMap, HashSet};
-use std::fs::File;
-use std::io::{BufRead, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
+use std::collections::BTreeMap;
 
 use chrono::{NaiveDate, TimeDelta};
-use serde_json::Value;
 
 use crate::error::{Error, Result};
 use crate::key::Key;
-use crate::secret::scan::strip_secrets;
-use crate::store::{KeyTotals, Queries, RequestRecord, Source};
-use crate::text::escape;
+use crate::store::{Queries, RequestRecord};
 use crate::time::{Timestamp, from_unix};
 
 mod ingest;
@@ -200,6 +194,7 @@ mod tests {
     use super::ingest::parse_line;
     use super::totals::busiest_first;
     use super::*;
+    use crate::store::KeyTotals;
 
     #[test]
     fn endpoints_fold_ids() {

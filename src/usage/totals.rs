@@ -2,7 +2,15 @@
 //! runs of rows sorted in memory spill to private temporary files and are
 //! merged as they are read back.
 
-use super::*;
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
+use std::fs::File;
+use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
+
+use super::spool_error;
+use crate::error::{Error, Result};
+use crate::store::KeyTotals;
+use crate::time::from_unix;
 
 /// How many rows of the totals of every key are sorted in memory at once;
 /// beyond that, sorted runs go to private temporary files and are merged.
