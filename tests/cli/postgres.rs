@@ -69,7 +69,7 @@ fn reads_of_a_new_database_create_nothing() {
     assert_eq!(s.run(&["revoke", "x", "--yes"]).code, 1);
     assert_eq!(keyctl_tables(&db), -1, "a read created the schema");
     s.create("k", &[]);
-    assert_eq!(keyctl_tables(&db), 10);
+    assert_eq!(keyctl_tables(&db), 11);
 }
 
 #[test]
