@@ -184,6 +184,7 @@ pub mod cli;
 pub mod config;
 pub mod error;
 pub mod events;
+pub mod http_answer;
 pub mod key;
 mod keyctl;
 pub mod limits;
