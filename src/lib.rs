@@ -208,6 +208,8 @@ pub use keyctl::{
     Created, KeyChanges, KeyDetails, Keyctl, ListFilter, MAX_GRACE, NewKey, Opener, Presented,
     Revoked, RoleChange, Rotated, Seeding, Updated,
 };
+#[cfg(feature = "tower")]
+pub use keyctl::{KeyAuth, KeyAuthLayer};
 pub use limits::{Plan, Quota, RateLimit};
 pub use scope::{Catalog, Level, Scope, ScopeSet};
 pub use secret::{Environment, Secret, SecretHash};
