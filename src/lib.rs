@@ -184,6 +184,7 @@ pub mod cli;
 pub mod config;
 pub mod error;
 pub mod events;
+pub mod http_answer;
 pub mod key;
 mod keyctl;
 pub mod limits;
@@ -207,6 +208,8 @@ pub use keyctl::{
     Created, KeyChanges, KeyDetails, Keyctl, ListFilter, MAX_GRACE, NewKey, Opener, Presented,
     Revoked, RoleChange, Rotated, Seeding, Updated,
 };
+#[cfg(feature = "tower")]
+pub use keyctl::{KeyAuth, KeyAuthLayer};
 pub use limits::{Plan, Quota, RateLimit};
 pub use scope::{Catalog, Level, Scope, ScopeSet};
 pub use secret::{Environment, Secret, SecretHash};

@@ -37,6 +37,8 @@ mod migrate;
 mod opener;
 mod roles;
 mod scan;
+#[cfg(feature = "tower")]
+mod tower;
 mod usage;
 mod verify;
 
@@ -46,6 +48,8 @@ pub use keys::{
 };
 pub use opener::Opener;
 pub use roles::{RoleChange, Seeding};
+#[cfg(feature = "tower")]
+pub use tower::{KeyAuth, KeyAuthLayer};
 
 /// keyctl over one store, as one operator, at one clock.
 pub struct Keyctl {

@@ -4,7 +4,6 @@ use std::io::{BufRead, IsTerminal, Read};
 
 use clap::Args;
 use comfy_table::Cell;
-use serde::Serialize;
 
 use crate::cli::ExitCode;
 use crate::cli::commands::EnvArg;
@@ -15,7 +14,7 @@ use crate::secret::Environment;
 use crate::store::Access;
 use crate::text::escape;
 use crate::time::rfc3339;
-use crate::verify::{LimitState, Outcome, Remaining, Verification, VerifyRequest};
+use crate::verify::{LimitState, Verification, VerifyRequest};
 
 #[derive(Debug, Args)]
 #[command(
@@ -53,26 +52,6 @@ pub struct VerifyArgs {
     /// Write nothing: no request, no usage, no limit consumed, no audit event
     #[arg(long)]
     pub no_record: bool,
-}
-
-#[derive(Serialize)]
-struct KeyBrief<'a> {
-    id: &'a str,
-    name: &'a str,
-    prefix: &'a str,
-    environment: Environment,
-    scopes: Vec<String>,
-}
-
-#[derive(Serialize)]
-struct VerificationJson<'a> {
-    code: Outcome,
-    status: u16,
-    valid: bool,
-    reason: Option<String>,
-    key: Option<KeyBrief<'a>>,
-    required_scopes: Vec<String>,
-    remaining: Remaining,
 }
 
 /// The longest line read as a presented secret; anything longer is malformed.
@@ -121,25 +100,7 @@ pub fn run(ctx: &mut Ctx, args: &VerifyArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::of_outcome(v.outcome))
 }
 
-/// The JSON document of a verification, as `verify --format json` prints
-/// it and as `keyctl serve` answers it.
-pub(crate) fn json_document(v: &Verification) -> impl Serialize + '_ {
-    VerificationJson {
-        code: v.outcome,
-        status: v.outcome.http_status(),
-        valid: v.outcome.is_valid(),
-        reason: v.malformed.map(|r| r.to_string()),
-        key: v.key.as_ref().map(|k| KeyBrief {
-            id: &k.id,
-            name: &k.name,
-            prefix: &k.prefix,
-            environment: k.environment,
-            scopes: k.scopes.to_strings(),
-        }),
-        required_scopes: v.required.iter().map(ToString::to_string).collect(),
-        remaining: v.remaining,
-    }
-}
+pub(crate) use crate::http_answer::json_document;
 
 fn limit_text(l: Option<LimitState>, label: &str) -> Option<String> {
     l.map(|l| {

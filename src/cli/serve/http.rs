@@ -23,6 +23,7 @@ use super::metrics::Metrics;
 use super::readers::Readers;
 use super::writer::{Answer, Writer};
 use crate::config::Config;
+use crate::http_answer::{self, header_text};
 use crate::keyctl::Presented;
 use crate::scope::Scope;
 use crate::secret::{Environment, Secret};
@@ -138,17 +139,6 @@ fn query_pairs(query: &str) -> impl Iterator<Item = (String, String)> + '_ {
     })
 }
 
-/// A header's value as text; a value that is not UTF-8 is a bad request.
-fn header_text(headers: &HeaderMap, name: &str) -> Result<Option<String>, String> {
-    match headers.get(name) {
-        None => Ok(None),
-        Some(v) => v
-            .to_str()
-            .map(|s| Some(s.trim().to_owned()))
-            .map_err(|_| format!("header {name} is not text")),
-    }
-}
-
 /// The first of these headers that is present.
 fn first_header(headers: &HeaderMap, names: &[&str]) -> Result<Option<String>, String> {
     for name in names {
@@ -163,16 +153,7 @@ fn first_header(headers: &HeaderMap, names: &[&str]) -> Result<Option<String>, S
 /// required scopes and environment of the auth URL.
 fn auth_request(state: &State, req: &Request<Incoming>) -> Result<Presented, String> {
     let headers = req.headers();
-    let bearer = header_text(headers, "authorization")?.and_then(|v| {
-        let (scheme, token) = v.split_once(' ')?;
-        scheme
-            .eq_ignore_ascii_case("bearer")
-            .then(|| token.trim().to_owned())
-    });
-    let secret = match bearer {
-        Some(s) => s,
-        None => header_text(headers, "x-api-key")?.unwrap_or_default(),
-    };
+    let secret = http_answer::presented_key(headers)?;
     let mut scopes = Vec::new();
     let mut environment = None;
     for (name, value) in query_pairs(req.uri().query().unwrap_or("")) {
@@ -252,54 +233,9 @@ async fn run(state: &State, presented: Presented) -> Result<Verification, Respon
 }
 
 fn auth_response(state: &State, v: &Verification) -> Response<Body> {
-    let status = StatusCode::from_u16(v.outcome.http_status()).unwrap_or(StatusCode::UNAUTHORIZED);
-    let mut r = document(status, v);
-    let headers = r.headers_mut();
-    let mut put = |name: &'static str, value: &str| {
-        if let Ok(v) = HeaderValue::from_str(value) {
-            headers.insert(name, v);
-        }
-    };
-    match status {
-        StatusCode::OK => {
-            if let Some(k) = &v.key {
-                put("x-keyctl-key-id", &k.id);
-                put("x-keyctl-key-prefix", &k.prefix);
-                put("x-keyctl-environment", k.environment.as_str());
-                put("x-keyctl-scopes", &k.scopes.to_strings().join(" "));
-            }
-        }
-        StatusCode::UNAUTHORIZED => {
-            put(
-                "www-authenticate",
-                "Bearer realm=\"keyctl\", error=\"invalid_token\"",
-            );
-        }
-        StatusCode::TOO_MANY_REQUESTS => {
-            put("retry-after", &retry_after(state, v).to_string());
-        }
-        _ => {}
-    }
+    let mut r = document(http_answer::status(v), v);
+    http_answer::decision_headers(v, state.clock.now(), r.headers_mut());
     r
-}
-
-/// Seconds until every exhausted limit of `v` has reset (at least 1).
-fn retry_after(state: &State, v: &Verification) -> i64 {
-    let now = state.clock.now();
-    let r = &v.remaining;
-    [
-        r.rate_limit,
-        r.plan_rate_limit,
-        r.quota,
-        r.plan_monthly_calls,
-    ]
-    .into_iter()
-    .flatten()
-    .filter(|l| l.remaining == 0)
-    .map(|l| (l.resets_at - now).num_seconds())
-    .max()
-    .unwrap_or(1)
-    .max(1)
 }
 
 /// The body of `POST /v1/verify`.
@@ -406,9 +342,7 @@ async fn read_body(body: Incoming) -> Result<Bytes, Response<Body>> {
 
 /// A response whose body is the `verify --format json` document of `v`.
 fn document(status: StatusCode, v: &Verification) -> Response<Body> {
-    let doc = crate::cli::commands::verify::json_document(v);
-    let json = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    let body = format!("{}\n", crate::text::escape_json_c1(json));
+    let body = http_answer::document_body(v);
     let mut r = response(status, body, "application/json");
     if let Ok(code) = HeaderValue::from_str(v.outcome.code()) {
         r.headers_mut().insert("x-keyctl-outcome", code);
@@ -418,8 +352,7 @@ fn document(status: StatusCode, v: &Verification) -> Response<Body> {
 
 /// `{"error": message}` with `status`.
 fn error(status: StatusCode, message: &str) -> Response<Body> {
-    let body = serde_json::json!({ "error": message }).to_string() + "\n";
-    response(status, body, "application/json")
+    response(status, http_answer::error_body(message), "application/json")
 }
 
 fn text(status: StatusCode, body: &str) -> Response<Body> {
