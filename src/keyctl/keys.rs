@@ -393,12 +393,13 @@ impl Keyctl {
             key.metadata = metadata;
             // A key made active again (a later expiry on an expired key)
             // needs room in the plan, checked under the write lock as
-            // `create` checks it.
+            // `create` checks it; a refusal commits its audit entry alone.
             if before.status(now) != Status::Active
                 && key.status(now) == Status::Active
                 && let Some(full) = plan_full(q, plan.as_ref(), now, 0)?
             {
-                return Err(full.error());
+                full.journal(q, "update", Some(&before), now, &actor)?;
+                return Ok(Err(full.error()));
             }
 
             let mut event_id = None;
@@ -409,12 +410,12 @@ impl Keyctl {
                 let change = Change::Updated { diff: &diff };
                 event_id = Some(journal(q, change, &key, now, &actor, &details)?);
             }
-            Ok(Updated {
+            Ok(Ok(Updated {
                 key,
                 changed,
                 event_id,
-            })
-        })
+            }))
+        })?
     }
 
     /// Revokes the key `query` names, now, in one transaction. Revoking a

@@ -37,6 +37,20 @@ fn update_cannot_revive_an_expired_key_past_the_plan() {
         }
     }
     assert_eq!(active_keys(&s), 2);
+    // Each refusal is in the trail (SPEC §8), naming the key and the plan.
+    let trail: serde_json::Value =
+        serde_json::from_str(&s.ok(&["audit", "--format", "json", "--action", "command.refused"]))
+            .unwrap();
+    let refusals = trail.as_array().unwrap();
+    assert_eq!(refusals.len(), 4, "{trail:#}");
+    for r in refusals {
+        assert_eq!(r["details"]["command"], "update", "{r:#}");
+        assert_eq!(r["details"]["plan"], "trial", "{r:#}");
+        assert!(
+            r["key_id"] == a.as_str() || r["key_id"] == b.as_str(),
+            "{r:#}"
+        );
+    }
     // A change that leaves the key expired is not a revival.
     s.ok(&["update", &a, "--name", "a2"]);
 }
