@@ -11,14 +11,19 @@
 //! ```
 //!
 //! With `--once` it sends itself one request with the key and one without,
-//! prints both statuses and exits.
+//! prints both statuses and what the store recorded of them (the client's
+//! address, which the accept loop hands the layer, and its user agent), and
+//! exits.
 
 use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
 
 use http_body_util::Full;
 use hyper::body::{Bytes, Incoming};
 use hyper::{Request, Response};
 use hyper_util::rt::TokioIo;
+use keyctl::usage::Window;
 use keyctl::{Access, Clock, Config, KeyAuthLayer, Keyctl, NewKey, Scope, Store, Verification};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -40,7 +45,8 @@ async fn ask(port: u16, key: Option<&str>) -> std::io::Result<String> {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).await?;
     let auth = key.map_or_else(String::new, |k| format!("Authorization: Bearer {k}\r\n"));
     let request = format!(
-        "GET /v1/invoices/42 HTTP/1.1\r\nHost: localhost\r\n{auth}Connection: close\r\n\r\n"
+        "GET /v1/invoices/42 HTTP/1.1\r\nHost: localhost\r\n{auth}\
+         User-Agent: tower-service-example\r\nConnection: close\r\n\r\n"
     );
     stream.write_all(request.as_bytes()).await?;
     let mut answer = String::new();
@@ -58,7 +64,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let created = kc.create(NewKey::new("Invoices reader", vec![read]))?;
     let key = created.secret.expose().to_owned();
 
-    let layer = KeyAuthLayer::new(kc);
+    // Shared, so that --once can read back what the layer recorded.
+    let kc = Arc::new(Mutex::new(kc));
+    let layer = KeyAuthLayer::shared(Arc::clone(&kc));
     let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
     let port = listener.local_addr()?.port();
     if once {
@@ -70,12 +78,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let server = tokio::spawn(async move {
         loop {
-            let Ok((stream, _)) = listener.accept().await else {
+            let Ok((stream, peer)) = listener.accept().await else {
                 continue;
             };
             let layer = layer.clone();
             tokio::spawn(async move {
-                let service = hyper::service::service_fn(move |req: Request<Incoming>| {
+                let service = hyper::service::service_fn(move |mut req: Request<Incoming>| {
+                    // The peer address is the client's IP the layer records.
+                    req.extensions_mut().insert::<SocketAddr>(peer);
                     layer.layer(service_fn(invoices)).oneshot(req)
                 });
                 // A client that hangs up early is its own business.
@@ -90,6 +100,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("with the key:    {}", ask(port, Some(&key)).await?);
         println!("without a key:   {}", ask(port, None).await?);
         server.abort();
+        let mut kc = kc.lock().unwrap_or_else(|p| p.into_inner());
+        let window = Window::last_days(kc.now(), 1);
+        for row in kc.usage(&created.key.id, window, 10)?.recent.iter().rev() {
+            println!(
+                "recorded:        {} from {} ({})",
+                row.status,
+                row.ip.as_deref().unwrap_or("-"),
+                row.user_agent.as_deref().unwrap_or("-")
+            );
+        }
         return Ok(());
     }
     server.await?;
