@@ -142,7 +142,9 @@ pub fn json_document(v: &Verification) -> impl Serialize + '_ {
 #[must_use]
 pub fn document_body(v: &Verification) -> String {
     let json = serde_json::to_string_pretty(&json_document(v)).unwrap_or_default();
-    format!("{}\n", crate::text::escape_json_c1(json))
+    let mut body = crate::text::escape_json_c1(json);
+    body.push('\n');
+    body
 }
 
 /// The body of a request refused before any verification:

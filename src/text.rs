@@ -56,7 +56,9 @@ pub fn escape(s: &str) -> Cow<'_, str> {
 #[must_use]
 pub fn escape_json_c1(json: String) -> String {
     let raw = |c: char| ('\u{7f}'..='\u{9f}').contains(&c) || is_disguising_format(c);
-    if !json.chars().any(raw) {
+    // The usual document is ASCII without DEL, which a byte scan settles.
+    let plain = json.bytes().all(|b| b.is_ascii() && b != 0x7f);
+    if plain || !json.chars().any(raw) {
         return json;
     }
     let mut out = String::with_capacity(json.len() + 16);

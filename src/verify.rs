@@ -9,6 +9,7 @@
 //! hold exactly under concurrent verifiers and never scan request rows. Only
 //! recorded `VALID` verifications consume a limit.
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use chrono::{Datelike, TimeDelta, TimeZone, Utc};
@@ -491,10 +492,57 @@ pub(crate) fn evaluate(
     })
 }
 
+/// The rollup increments and last uses of the verifications recorded in one
+/// transaction, written together by [`Tally::flush`] before it commits.
+///
+/// A group of verifications of one key would otherwise update the same
+/// rollup rows and key row once per verification. Nothing a verification
+/// decides reads these rows (limits have counters of their own), so writing
+/// them once per transaction changes no outcome, and the transaction commits
+/// all of it or none.
+#[derive(Debug, Default)]
+pub(crate) struct Tally {
+    daily: BTreeMap<(String, i64, u16), u64>,
+    endpoints: BTreeMap<(String, i64, String), u64>,
+    last_used: BTreeMap<String, Timestamp>,
+}
+
+impl Tally {
+    /// Writes what was gathered and empties the tally.
+    pub(crate) fn flush(&mut self, q: &mut dyn Queries) -> Result<()> {
+        for ((key_id, day, status), n) in std::mem::take(&mut self.daily) {
+            q.add_daily(&key_id, day, status, n)?;
+        }
+        for ((key_id, day, ep), n) in std::mem::take(&mut self.endpoints) {
+            q.add_endpoint(&key_id, day, &ep, n)?;
+        }
+        for (key_id, at) in std::mem::take(&mut self.last_used) {
+            q.set_last_used(&key_id, at)?;
+        }
+        Ok(())
+    }
+}
+
 /// Records a verification: the request row, the rollups and `last_used_at`
 /// for a known key, and an audit event for a refusal.
 pub(crate) fn record(
     q: &mut dyn Queries,
+    v: &Verification,
+    request: &VerifyRequest,
+    now: Timestamp,
+    actor: &str,
+    shown_prefix: Option<&str>,
+) -> Result<()> {
+    let mut tally = Tally::default();
+    record_into(q, &mut tally, v, request, now, actor, shown_prefix)?;
+    tally.flush(q)
+}
+
+/// [`record`], with the rollups and last use gathered into `tally`: the
+/// caller flushes it before its transaction commits.
+pub(crate) fn record_into(
+    q: &mut dyn Queries,
+    tally: &mut Tally,
     v: &Verification,
     request: &VerifyRequest,
     now: Timestamp,
@@ -530,11 +578,18 @@ pub(crate) fn record(
     })?;
     if let Some(key) = &v.key {
         let day = day_of(now);
-        q.add_daily(&key.id, day, status, 1)?;
+        *tally
+            .daily
+            .entry((key.id.clone(), day, status))
+            .or_default() += 1;
         let ep = endpoint(method.as_deref(), path.as_deref());
-        q.add_endpoint(&key.id, day, &ep, 1)?;
+        *tally
+            .endpoints
+            .entry((key.id.clone(), day, ep))
+            .or_default() += 1;
         if v.outcome.is_valid() {
-            q.set_last_used(&key.id, now)?;
+            let last = tally.last_used.entry(key.id.clone()).or_insert(now);
+            *last = (*last).max(now);
         }
     }
     if v.outcome.is_valid() {

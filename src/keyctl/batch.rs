@@ -6,7 +6,8 @@
 //! [`crate::verify::record`]), run one after the other inside a single
 //! transaction that holds the write lock. Limits therefore stay exact: the
 //! second verification of a key in a batch sees the counter the first one
-//! advanced. Either the whole batch commits or none of it does, so a caller
+//! advanced. The rollups and last uses of the batch are written once per
+//! row at its end ([`crate::verify::Tally`]). Either the whole batch commits or none of it does, so a caller
 //! answers its clients only after [`Keyctl::verify_batch`] has returned `Ok`.
 //! The operator's role is checked once per batch.
 
@@ -50,6 +51,7 @@ impl Keyctl {
         let actor = &self.actor;
         self.store.write(Durability::Normal, |q| {
             let mut out = Vec::with_capacity(batch.len());
+            let mut tally = verify::Tally::default();
             for (i, item) in batch.iter().enumerate() {
                 if !claim(i) {
                     out.push(None);
@@ -80,10 +82,19 @@ impl Keyctl {
                 };
                 if request.record {
                     let shown = parsed.as_ref().ok().map(Secret::display_prefix);
-                    verify::record(q, &verification, request, now, actor, shown.as_deref())?;
+                    verify::record_into(
+                        q,
+                        &mut tally,
+                        &verification,
+                        request,
+                        now,
+                        actor,
+                        shown.as_deref(),
+                    )?;
                 }
                 out.push(Some(Ok(verification)));
             }
+            tally.flush(q)?;
             Ok(out)
         })
     }
@@ -165,5 +176,9 @@ mod tests {
             report.total, 7,
             "the skipped and the unjudgeable were not recorded"
         );
+        // The rollups gathered over the batch were written once, whole.
+        assert_eq!(report.status_codes, [(200, 5), (429, 2)]);
+        assert_eq!(report.endpoints, [("GET /v1/invoices".to_owned(), 7)]);
+        assert_eq!(report.key.last_used_at, Some(kc.now()));
     }
 }

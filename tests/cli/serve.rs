@@ -260,6 +260,55 @@ fn recorded(s: &Sandbox, key: &str) -> u64 {
         .unwrap_or_else(|| panic!("no total in {out}"))
 }
 
+/// The client addresses of the recorded requests of `key`, oldest first.
+fn recorded_ips(s: &Sandbox, key: &str) -> Vec<Option<String>> {
+    let out = s.ok(&["usage", key, "--format", "json", "--recent", "50"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let mut ips: Vec<Option<String>> = v["recent"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no recent requests in {out}"))
+        .iter()
+        .map(|r| r["ip"].as_str().map(str::to_owned))
+        .collect();
+    ips.reverse();
+    ips
+}
+
+#[test]
+fn auth_records_only_ip_addresses_from_the_forwarding_headers() {
+    let s = Sandbox::new();
+    let (id, key) = s.create("billing", &[]);
+    let srv = Server::start(&s, &[]);
+    let cases: [&[(&str, &str)]; 5] = [
+        &[("X-Real-IP", "198.51.100.7")],
+        &[("X-Forwarded-For", " 2001:db8::1 , 10.0.0.1")],
+        // Not an address: the next source is used, or none.
+        &[
+            ("X-Real-IP", "unknown"),
+            ("X-Forwarded-For", "203.0.113.9, 10.0.0.1"),
+        ],
+        &[("X-Real-IP", "203.0.113.9:443")],
+        &[("X-Forwarded-For", "gateway.internal")],
+    ];
+    for headers in cases {
+        let mut all = vec![("X-API-Key", key.as_str())];
+        all.extend_from_slice(headers);
+        let r = srv.get("/auth", &all);
+        assert_eq!(r.status, 200, "{headers:?}: {}", r.body);
+    }
+    drop(srv);
+    assert_eq!(
+        recorded_ips(&s, &id),
+        [
+            Some("198.51.100.7".to_owned()),
+            Some("2001:db8::1".to_owned()),
+            Some("203.0.113.9".to_owned()),
+            None,
+            None,
+        ]
+    );
+}
+
 #[test]
 fn auth_answers_every_outcome_with_its_status_and_headers() {
     let s = Sandbox::new();

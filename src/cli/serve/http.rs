@@ -165,17 +165,27 @@ fn auth_request(state: &State, req: &Request<Incoming>) -> Result<Presented, Str
             _ => {}
         }
     }
-    let ip = match header_text(headers, "x-real-ip")? {
-        Some(ip) => Some(ip),
-        None => header_text(headers, "x-forwarded-for")?
-            .and_then(|list| list.split(',').next().map(|s| s.trim().to_owned())),
+    // A value that is not an IP address (`unknown`, a name, an address with
+    // a port) counts as absent, as `verify --ip` would refuse it: the next
+    // source is used and nothing but an address is recorded.
+    let address = |s: &str| {
+        let s = s.trim();
+        s.parse::<std::net::IpAddr>().is_ok().then(|| s.to_owned())
     };
+    let real = header_text(headers, "x-real-ip").ok().flatten();
+    let forwarded = header_text(headers, "x-forwarded-for").ok().flatten();
+    let ip = real.as_deref().and_then(address).or_else(|| {
+        forwarded
+            .as_deref()
+            .and_then(|list| list.split(',').next())
+            .and_then(address)
+    });
     let request = VerifyRequest {
         scopes,
         environment,
         method: first_header(headers, &["x-original-method", "x-forwarded-method"])?,
         path: first_header(headers, &["x-original-uri", "x-forwarded-uri"])?,
-        ip: ip.filter(|s| !s.is_empty()),
+        ip,
         user_agent: header_text(headers, "user-agent")?,
         record: state.record,
     };

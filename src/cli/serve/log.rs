@@ -2,9 +2,18 @@
 //! JSON object. A line never holds a secret: a key appears as its displayed
 //! prefix, paths lose their query string, and every field is passed through
 //! the secret redactor and escaped for a terminal.
+//!
+//! A write to standard error per request would cost a busy server a system
+//! call for every answer, so each worker thread gathers its lines and writes
+//! them whole, in order, with one call: when the thread runs out of work and
+//! parks ([`flush_thread`] is the runtime's park hook), when its lines pass
+//! [`FLUSH_BYTES`], or when the oldest of them has waited [`FLUSH_AFTER`].
+//! An idle server therefore writes each line as soon as its response is
+//! sent, and a busy one writes in blocks.
 
+use std::cell::RefCell;
 use std::io::Write;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use chrono::{SecondsFormat, Utc};
 use serde_json::json;
@@ -30,6 +39,39 @@ impl LogFormat {
             _ => None,
         }
     }
+}
+
+/// The most bytes of lines a worker thread holds before it writes them.
+const FLUSH_BYTES: usize = 32 * 1024;
+/// The longest a line waits on a worker that never runs out of work.
+const FLUSH_AFTER: Duration = Duration::from_millis(100);
+
+/// The lines of one worker thread not written yet, and when the oldest came.
+struct Pending {
+    lines: Vec<u8>,
+    since: Option<Instant>,
+}
+
+thread_local! {
+    static PENDING: RefCell<Pending> = const {
+        RefCell::new(Pending { lines: Vec::new(), since: None })
+    };
+}
+
+/// Writes the lines this thread holds to standard error, whole and in order.
+/// A log that cannot be written does not stop the server.
+pub fn flush_thread() {
+    PENDING.with(|p| {
+        let Ok(mut p) = p.try_borrow_mut() else {
+            return;
+        };
+        if p.lines.is_empty() {
+            return;
+        }
+        let _ = std::io::stderr().lock().write_all(&p.lines);
+        p.lines.clear();
+        p.since = None;
+    });
 }
 
 /// Where access-log lines go.
@@ -85,8 +127,8 @@ impl LogEntry {
 }
 
 impl AccessLog {
-    /// Writes one line for `entry`, which took `took`. A log that cannot be
-    /// written does not stop the server.
+    /// Adds the line for `entry`, which took `took`, to this thread's lines
+    /// (see the module's introduction for when they are written).
     pub fn write(&self, entry: &LogEntry, took: Duration) {
         let time = Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true);
         let ms = took.as_secs_f64() * 1000.0;
@@ -116,7 +158,18 @@ impl AccessLog {
             })
             .to_string(),
         };
-        let _ = writeln!(std::io::stderr().lock(), "{line}");
+        let full = PENDING.with(|p| {
+            let Ok(mut p) = p.try_borrow_mut() else {
+                return true;
+            };
+            p.lines.extend_from_slice(line.as_bytes());
+            p.lines.push(b'\n');
+            let since = *p.since.get_or_insert_with(Instant::now);
+            p.lines.len() >= FLUSH_BYTES || since.elapsed() >= FLUSH_AFTER
+        });
+        if full {
+            flush_thread();
+        }
     }
 }
 

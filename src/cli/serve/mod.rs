@@ -113,6 +113,8 @@ pub fn run(
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .thread_name("keyctl-serve")
+        .on_thread_park(log::flush_thread)
+        .on_thread_stop(log::flush_thread)
         .build()
         .context("cannot start the server's threads")?;
     let metrics = Arc::new(Metrics::default());
@@ -138,7 +140,11 @@ pub fn run(
     // Every connection has ended, so the last queue sender is gone: the
     // writer commits what is left and returns.
     let _ = writer_thread.join();
+    // Stopping the workers writes the access-log lines they still hold.
     drop(runtime);
+    if served.is_ok() {
+        eprintln!("keyctl serve: stopped");
+    }
     served
 }
 
@@ -198,7 +204,6 @@ async fn serve(listen: &[Listen], state: Arc<http::State>) -> anyhow::Result<()>
     for path in sockets {
         let _ = std::fs::remove_file(path);
     }
-    eprintln!("keyctl serve: stopped");
     Ok(())
 }
 
