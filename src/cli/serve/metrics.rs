@@ -23,6 +23,7 @@ pub struct Metrics {
     bad_requests: AtomicU64,
     batches: AtomicU64,
     batched: AtomicU64,
+    connections: AtomicU64,
 }
 
 impl Metrics {
@@ -56,6 +57,11 @@ impl Metrics {
         self.batches.fetch_add(1, Ordering::Relaxed);
         self.batched
             .fetch_add(u64::try_from(n).unwrap_or(u64::MAX), Ordering::Relaxed);
+    }
+
+    /// A connection accepted.
+    pub fn connection(&self) {
+        self.connections.fetch_add(1, Ordering::Relaxed);
     }
 
     /// The Prometheus text exposition of every counter.
@@ -102,6 +108,11 @@ impl Metrics {
                 "keyctl_bad_requests_total",
                 "Requests refused as malformed, too large or too slow.",
                 get(&self.bad_requests),
+            ),
+            (
+                "keyctl_connections_total",
+                "Connections accepted (a gateway that keeps its connections alive opens few).",
+                get(&self.connections),
             ),
             (
                 "keyctl_write_batches_total",

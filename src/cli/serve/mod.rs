@@ -248,6 +248,9 @@ async fn accept(
                 a = l.accept() => a.map(|(s, _)| Connection::Unix(s)),
             },
         };
+        if accepted.is_ok() {
+            state.metrics.connection();
+        }
         match accepted {
             Ok(Connection::Tcp(s)) => {
                 connect(s, Arc::clone(&state), stopping.clone(), alive.clone());
