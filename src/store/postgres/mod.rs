@@ -30,7 +30,9 @@
 //! so the chain stays one chain. That lock is always the last one a
 //! transaction takes, so the order keys, plan, audit is never reversed.
 //! Verifications of different keys thus run side by side, and what a
-//! verification needs to be exact is still serial. The cost is that of the
+//! verification needs to be exact is still serial. (A transaction of more
+//! than [`MAX_KEY_LOCKS`] keys takes [`WRITE_LOCK`] exclusively instead,
+//! so that a batch does not fill the server's lock table.) The cost is that of the
 //! locks: a write holds its lock for its round trips to the server. Reads
 //! take no lock: a read is one REPEATABLE READ snapshot, and a peek one
 //! autocommit statement, which sees every committed revocation.
@@ -99,13 +101,29 @@ pub fn key_lock(hash: &SecretHash) -> i64 {
     }
 }
 
+/// The most key locks one transaction takes. Advisory locks live in the
+/// server's shared lock table, sized for `max_locks_per_transaction` (64 by
+/// default) per connection on average; a transaction of more keys than this
+/// (a large batch of `keyctl serve`) takes the write lock exclusively
+/// instead, as every write does.
+pub const MAX_KEY_LOCKS: usize = 32;
+
 /// What begins a transaction of recorded verifications: the shared write
 /// lock, then each key's lock in ascending order, then the plan's lock; one
 /// round trip, since the simple-query protocol runs the statements in order.
-fn begin_verifications_sql(durability: Durability, scope: Verifying<'_>) -> String {
+/// With more than [`MAX_KEY_LOCKS`] keys, the exclusive write lock alone.
+/// Also says whether the audit chain's tail then needs its own lock.
+fn begin_verifications_sql(durability: Durability, scope: Verifying<'_>) -> (String, TailLock) {
     let mut locks: Vec<i64> = scope.keys.iter().map(key_lock).collect();
     locks.sort_unstable();
     locks.dedup();
+    if locks.len() > MAX_KEY_LOCKS {
+        let sql = match durability {
+            Durability::Full => BEGIN_WRITE_FULL,
+            Durability::Normal => BEGIN_WRITE_NORMAL,
+        };
+        return (sql.to_owned(), TailLock::Covered);
+    }
     let mut sql = String::from("BEGIN ISOLATION LEVEL READ COMMITTED; ");
     if durability == Durability::Normal {
         sql.push_str("SET LOCAL synchronous_commit = off; ");
@@ -119,7 +137,7 @@ fn begin_verifications_sql(durability: Durability, scope: Verifying<'_>) -> Stri
     if scope.plan_wide {
         sql.push_str(&format!("; SELECT pg_advisory_xact_lock({PLAN_LOCK})"));
     }
-    sql
+    (sql, TailLock::Needed)
 }
 
 const BEGIN_READ: &str = "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY";
@@ -244,7 +262,7 @@ impl Backend for PostgresStore {
         durability: Durability,
         scope: Verifying<'_>,
     ) -> Result<Box<dyn Transaction + '_>> {
-        let sql = begin_verifications_sql(durability, scope);
+        let (sql, tail) = begin_verifications_sql(durability, scope);
         self.client
             .batch_execute(&sql)
             .map_err(|e| self.failed(&e))?;
@@ -252,7 +270,7 @@ impl Backend for PostgresStore {
             store: self,
             open: true,
             failed: false,
-            tail: TailLock::Needed,
+            tail,
         }))
     }
 
@@ -417,7 +435,8 @@ mod tests {
             keys: &[],
             plan_wide: false,
         };
-        let shared = begin_verifications_sql(Durability::Normal, scope);
+        let (shared, tail) = begin_verifications_sql(Durability::Normal, scope);
+        assert_eq!(tail, TailLock::Needed);
         assert!(
             shared.ends_with(&format!(
                 "SELECT pg_advisory_xact_lock_shared({WRITE_LOCK})"
@@ -433,7 +452,7 @@ mod tests {
             keys: &[b, a, b],
             plan_wide: true,
         };
-        let sql = begin_verifications_sql(Durability::Full, scope);
+        let (sql, _) = begin_verifications_sql(Durability::Full, scope);
         assert!(!sql.contains("synchronous_commit"), "{sql}");
         let locks: Vec<&str> = sql.split("; ").skip(1).collect();
         let (low, high) = if key_lock(&a) < key_lock(&b) {
@@ -449,6 +468,32 @@ mod tests {
                 format!("SELECT pg_advisory_xact_lock({high})"),
                 format!("SELECT pg_advisory_xact_lock({PLAN_LOCK})"),
             ]
+        );
+    }
+
+    #[test]
+    fn too_many_keys_take_the_write_lock_alone() {
+        let hashes: Vec<SecretHash> = (0..=MAX_KEY_LOCKS)
+            .map(|i| SecretHash::of(&i.to_string()))
+            .collect();
+        let at_most = Verifying {
+            keys: &hashes[..MAX_KEY_LOCKS],
+            plan_wide: true,
+        };
+        let (sql, tail) = begin_verifications_sql(Durability::Normal, at_most);
+        assert_eq!(tail, TailLock::Needed);
+        assert_eq!(
+            sql.matches("pg_advisory_xact_lock(").count(),
+            MAX_KEY_LOCKS + 1
+        );
+        let over = Verifying {
+            keys: &hashes,
+            plan_wide: true,
+        };
+        let (sql, tail) = begin_verifications_sql(Durability::Normal, over);
+        assert_eq!(
+            (sql.as_str(), tail),
+            (BEGIN_WRITE_NORMAL, TailLock::Covered)
         );
     }
 
