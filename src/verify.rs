@@ -382,6 +382,13 @@ fn checks(key: &Key, plan: Option<&Plan>, now: Timestamp) -> [Option<Check>; 4] 
     [own_rate, plan_rate, quota, monthly]
 }
 
+/// Whether a verification under `plan` may read and advance a counter of all
+/// keys together (the plan's monthly calls, see [`checks`]), which a store
+/// that locks per key must lock on its own.
+pub(crate) fn counts_across_keys(plan: Option<&Plan>) -> bool {
+    plan.is_some_and(|p| p.monthly_calls.is_some())
+}
+
 /// Applies the limits to a key that passed [`decide`]. With `consume`, a
 /// call that fits is counted.
 fn apply_limits(

@@ -14,8 +14,10 @@
 //!   rollup; no lock, no limits, no audit);
 //! - process verify (`keyctl verify --no-record`) vs a floor process that
 //!   connects, hashes and runs the SELECT, alternating runs;
-//! - recorded verifications per second through the write lock, from one
-//!   process and from four at once (what the lock costs).
+//! - recorded verifications per second from one process (cycling over four
+//!   keys) and from four at once (one key each): what the write locks cost.
+//!
+//!   pg_bench --throughput URL [ROUNDS]               only that, ROUNDS times
 //!
 //! The database must exist; the bench drops and recreates the schema keyctl
 //! in it, then creates 1,000 keys through the library.
@@ -60,7 +62,8 @@ fn floor_process(url: &str) {
     println!("{}", id.as_deref().unwrap_or("NOT_FOUND"));
 }
 
-fn setup(url: &str) -> String {
+/// Resets the schema, creates 1,000 keys; returns the secrets of four of them.
+fn setup(url: &str) -> Vec<String> {
     connect(url)
         .batch_execute("DROP SCHEMA IF EXISTS keyctl CASCADE")
         .expect("reset");
@@ -68,16 +71,16 @@ fn setup(url: &str) -> String {
     let config = Config::default();
     let scope = Scope::parse("invoices:read", &config.catalog).expect("scope");
     let mut kc = Keyctl::new(store, config, Clock::system(), "bench".into());
-    let mut secret = String::new();
+    let mut secrets = Vec::new();
     for i in 0..1000 {
         let created = kc
             .create(NewKey::new(format!("k{i}"), vec![scope.clone()]))
             .expect("create");
-        if i == 500 {
-            secret = created.secret.expose().to_owned();
+        if (500..504).contains(&i) {
+            secrets.push(created.secret.expose().to_owned());
         }
     }
-    secret
+    secrets
 }
 
 /// Alternates `a` and `b` in batches of `per` calls; medians per call, µs.
@@ -106,7 +109,8 @@ fn row(what: &str, keyctl: f64, floor: f64, unit: &str) {
 }
 
 fn measure(url: &str, keyctl_bin: &str, label: &str) {
-    let secret = setup(url);
+    let secrets = setup(url);
+    let secret = secrets[0].clone();
     println!("\n### {label}\n");
     // Connection set-up alone.
     let mut connects = Vec::new();
@@ -244,9 +248,9 @@ fn measure(url: &str, keyctl_bin: &str, label: &str) {
     );
     for procs in [1, 4] {
         println!(
-            "\nrecorded verifications through the write lock, {procs} process{}: {:.0}/s",
+            "\nrecorded verifications of four keys, {procs} process{}: {:.0}/s",
             if procs == 1 { "" } else { "es" },
-            throughput(url, &secret, procs)
+            throughput(url, &secrets, procs)
         );
     }
     std::thread::sleep(Duration::from_millis(10));
@@ -281,13 +285,15 @@ fn pin(client: &mut postgres::Client) {
     }
 }
 
-/// Recorded verifications in a loop for `secs` seconds; prints the count.
+/// Recorded verifications in a loop for `secs` seconds, cycling over the
+/// secrets given one a line on stdin; prints the count.
 fn hammer(url: &str, secs: u64) {
-    let mut secret = String::new();
-    std::io::stdin()
+    let secrets: Vec<String> = std::io::stdin()
         .lock()
-        .read_line(&mut secret)
-        .expect("stdin");
+        .lines()
+        .map(|l| l.expect("stdin"))
+        .filter(|l| !l.is_empty())
+        .collect();
     let store = Store::open(url, Access::Write).expect("open");
     let mut kc = Keyctl::new(store, Config::default(), Clock::system(), "bench".into());
     let record = VerifyRequest {
@@ -297,19 +303,26 @@ fn hammer(url: &str, secs: u64) {
     let until = Instant::now() + Duration::from_secs(secs);
     let mut n = 0u64;
     while Instant::now() < until {
-        let v = kc.verify(secret.trim_end(), &record).expect("verify");
+        let secret = &secrets[n as usize % secrets.len()];
+        let v = kc.verify(secret, &record).expect("verify");
         assert!(v.outcome.is_valid());
         n += 1;
     }
     println!("{n}");
 }
 
-/// Recorded verifications per second with `procs` processes at once.
-fn throughput(url: &str, secret: &str, procs: usize) -> f64 {
+/// Recorded verifications per second with `procs` processes at once: one
+/// process cycles over every secret, several take one secret each (in turn).
+fn throughput(url: &str, secrets: &[String], procs: usize) -> f64 {
     let me = std::env::current_exe().expect("exe");
     let secs = 3;
     let children: Vec<_> = (0..procs)
-        .map(|_| {
+        .map(|i| {
+            let given = if procs == 1 {
+                secrets.join("\n")
+            } else {
+                secrets[i % secrets.len()].clone()
+            };
             let mut child = Command::new(&me)
                 .args(["--hammer", url, &secs.to_string()])
                 .stdin(Stdio::piped())
@@ -320,7 +333,7 @@ fn throughput(url: &str, secret: &str, procs: usize) -> f64 {
                 .stdin
                 .take()
                 .expect("stdin")
-                .write_all(format!("{secret}\n").as_bytes())
+                .write_all(format!("{given}\n").as_bytes())
                 .expect("write");
             child
         })
@@ -338,6 +351,25 @@ fn throughput(url: &str, secret: &str, procs: usize) -> f64 {
     total as f64 / secs as f64
 }
 
+/// Only the throughput of recorded verifications, `rounds` times (1 and 4
+/// processes alternating); one line per round, then the medians.
+fn rounds_of_throughput(url: &str, rounds: usize) {
+    let secrets = setup(url);
+    let (mut ones, mut fours) = (Vec::new(), Vec::new());
+    for round in 0..rounds {
+        let one = throughput(url, &secrets, 1);
+        let four = throughput(url, &secrets, 4);
+        println!("round {round}: 1 process {one:.0}/s, 4 processes {four:.0}/s");
+        ones.push(one);
+        fours.push(four);
+    }
+    println!(
+        "median: 1 process {:.0}/s, 4 processes {:.0}/s",
+        median(ones),
+        median(fours)
+    );
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some("--floor-process") {
@@ -347,6 +379,12 @@ fn main() {
     if args.first().map(String::as_str) == Some("--hammer") {
         let secs = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(3);
         hammer(args.get(1).expect("url"), secs);
+        return;
+    }
+    if args.first().map(String::as_str) == Some("--throughput") {
+        let url = args.get(1).expect("url");
+        let rounds = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(3);
+        rounds_of_throughput(url, rounds);
         return;
     }
     let k = args

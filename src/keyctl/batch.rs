@@ -4,18 +4,23 @@
 //! Each verification in a batch is exactly the one [`Keyctl::verify`] makes
 //! (the same decision in [`crate::verify::evaluate`], the same recording in
 //! [`crate::verify::record`]), run one after the other inside a single
-//! transaction that holds the write lock. Limits therefore stay exact: the
-//! second verification of a key in a batch sees the counter the first one
-//! advanced. The rollups and last uses of the batch are written once per
-//! row at its end ([`crate::verify::Tally`]). Either the whole batch commits or none of it does, so a caller
+//! transaction of recorded verifications that names every presented key
+//! ([`crate::store::Store::write_verifications`]): it holds the write lock
+//! on SQLite, and on PostgreSQL the locks of those keys, taken together
+//! when it begins, so two batches never wait on each other in a cycle.
+//! Limits therefore stay exact: the second verification of a key in a batch
+//! sees the counter the first one advanced, and no other transaction touches
+//! that key's counters meanwhile. The rollups and last uses of the batch are
+//! written once per row at its end ([`crate::verify::Tally`]). Either the
+//! whole batch commits or none of it does, so a caller
 //! answers its clients only after [`Keyctl::verify_batch`] has returned `Ok`.
 //! The operator's role is checked once per batch.
 
 use super::Keyctl;
 use crate::error::Result;
 use crate::role::Role;
-use crate::secret::Secret;
-use crate::store::Durability;
+use crate::secret::{Secret, SecretHash};
+use crate::store::{Durability, Verifying};
 use crate::verify::{self, Verification, VerifyRequest};
 
 /// One verification of a batch: the presented secret and what it asks.
@@ -35,10 +40,10 @@ impl Keyctl {
     /// as in [`Keyctl::verify`]. Items with `record: false` are decided inside the
     /// same snapshot and write nothing.
     ///
-    /// `claim(i)` is asked for each item once the write lock is held; an item
+    /// `claim(i)` is asked for each item once the locks are held; an item
     /// it refuses (a caller that stopped waiting) is skipped, writes nothing,
     /// and is `None` in the result. A claimed item's caller must wait for the
-    /// answer: the lock is already held, so it comes as soon as the
+    /// answer: the locks are already held, so it comes as soon as the
     /// transaction commits or fails.
     pub fn verify_batch(
         &mut self,
@@ -49,54 +54,64 @@ impl Keyctl {
         let now = self.now();
         let plan = self.config.plan.as_ref();
         let actor = &self.actor;
-        self.store.write(Durability::Normal, |q| {
-            let mut out = Vec::with_capacity(batch.len());
-            let mut tally = verify::Tally::default();
-            for (i, item) in batch.iter().enumerate() {
-                if !claim(i) {
-                    out.push(None);
-                    continue;
-                }
-                let request = &item.request;
-                let required = match request.demand() {
-                    Ok(r) => r,
-                    Err(e) => {
-                        out.push(Some(Err(e.into())));
-                        continue;
-                    }
-                };
+        // Parsed and hashed before the transaction: the hashes name the locks
+        // it begins with.
+        let parsed: Vec<_> = batch
+            .iter()
+            .map(|item| {
                 let presented = item.secret.strip_suffix('\n').unwrap_or(&item.secret);
                 let presented = presented.strip_suffix('\r').unwrap_or(presented);
-                let parsed = Secret::parse(presented);
-                let verification = match &parsed {
-                    Ok(secret) => verify::evaluate(
-                        q,
-                        &secret.hash(),
-                        now,
-                        request,
-                        required,
-                        plan,
-                        request.record,
-                    )?,
-                    Err(reason) => verify::malformed(Some(*reason), required),
-                };
-                if request.record {
-                    let shown = parsed.as_ref().ok().map(Secret::display_prefix);
-                    verify::record_into(
-                        q,
-                        &mut tally,
-                        &verification,
-                        request,
-                        now,
-                        actor,
-                        shown.as_deref(),
-                    )?;
+                Secret::parse(presented).map(|s| (s.hash(), s.display_prefix()))
+            })
+            .collect();
+        let hashes: Vec<SecretHash> = parsed
+            .iter()
+            .filter_map(|p| p.as_ref().ok().map(|(hash, _)| *hash))
+            .collect();
+        let scope = Verifying {
+            keys: &hashes,
+            plan_wide: verify::counts_across_keys(plan),
+        };
+        self.store
+            .write_verifications(Durability::Normal, scope, |q| {
+                let mut out = Vec::with_capacity(batch.len());
+                let mut tally = verify::Tally::default();
+                for (i, (item, parsed)) in batch.iter().zip(&parsed).enumerate() {
+                    if !claim(i) {
+                        out.push(None);
+                        continue;
+                    }
+                    let request = &item.request;
+                    let required = match request.demand() {
+                        Ok(r) => r,
+                        Err(e) => {
+                            out.push(Some(Err(e.into())));
+                            continue;
+                        }
+                    };
+                    let verification = match parsed {
+                        Ok((hash, _)) => {
+                            verify::evaluate(q, hash, now, request, required, plan, request.record)?
+                        }
+                        Err(reason) => verify::malformed(Some(*reason), required),
+                    };
+                    if request.record {
+                        let shown = parsed.as_ref().ok().map(|(_, prefix)| prefix.as_str());
+                        verify::record_into(
+                            q,
+                            &mut tally,
+                            &verification,
+                            request,
+                            now,
+                            actor,
+                            shown,
+                        )?;
+                    }
+                    out.push(Some(Ok(verification)));
                 }
-                out.push(Some(Ok(verification)));
-            }
-            tally.flush(q)?;
-            Ok(out)
-        })
+                tally.flush(q)?;
+                Ok(out)
+            })
     }
 
     /// Whether the store answers: one indexed lookup, outside any

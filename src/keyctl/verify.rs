@@ -1,11 +1,17 @@
 //! Verification on [`Keyctl`]: the role check, the clock, the plan and the
 //! transaction around the decision and the recording in [`crate::verify`].
+//! A recorded verification is a [`Store::write_verifications`] naming the
+//! presented secret's hash, so on a store that locks per key it waits only
+//! for writes touching that key (and the plan-wide counter when the plan has
+//! one), never for verifications of other keys.
+//!
+//! [`Store::write_verifications`]: crate::store::Store::write_verifications
 
 use super::Keyctl;
 use crate::error::Result;
 use crate::role::Role;
 use crate::secret::Secret;
-use crate::store::Durability;
+use crate::store::{Durability, Verifying};
 use crate::verify::{self, Verification, VerifyRequest};
 
 impl Keyctl {
@@ -42,21 +48,26 @@ impl Keyctl {
         let actor = &self.actor;
         let hash = parsed.as_ref().ok().map(Secret::hash);
         let shown_prefix = parsed.as_ref().ok().map(Secret::display_prefix);
-        self.store.write(Durability::Normal, |q| {
-            let verification = match &hash {
-                Some(h) => verify::evaluate(q, h, now, request, required, plan, true)?,
-                None => verify::malformed(parsed.as_ref().err().copied(), required),
-            };
-            verify::record(
-                q,
-                &verification,
-                request,
-                now,
-                actor,
-                shown_prefix.as_deref(),
-            )?;
-            Ok(verification)
-        })
+        let scope = Verifying {
+            keys: hash.as_slice(),
+            plan_wide: verify::counts_across_keys(plan),
+        };
+        self.store
+            .write_verifications(Durability::Normal, scope, |q| {
+                let verification = match &hash {
+                    Some(h) => verify::evaluate(q, h, now, request, required, plan, true)?,
+                    None => verify::malformed(parsed.as_ref().err().copied(), required),
+                };
+                verify::record(
+                    q,
+                    &verification,
+                    request,
+                    now,
+                    actor,
+                    shown_prefix.as_deref(),
+                )?;
+                Ok(verification)
+            })
     }
 }
 

@@ -4,7 +4,12 @@
 //! consistent snapshot, [`Store::write`] for a change, which takes the write
 //! lock when it begins (SQLite `BEGIN IMMEDIATE`, PostgreSQL a
 //! transaction-level advisory lock) so that a check and the write that
-//! depends on it cannot interleave with another process or machine. The
+//! depends on it cannot interleave with another process or machine.
+//! [`Store::write_verifications`] is the write of recorded verifications,
+//! which names the keys it may touch ([`Verifying`]): a backend may then
+//! lock only those (PostgreSQL does; SQLite, with one writer anyway, takes
+//! its write lock as for any write), while every other write still excludes
+//! all of them. The
 //! closure sees only [`Queries`], plain data operations with no SQL dialect
 //! in their signatures, so both backends implement the same traits and no
 //! command knows which one it runs on. If the closure fails, the transaction
@@ -33,6 +38,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use crate::error::Result;
+use crate::secret::SecretHash;
 
 mod audit;
 mod copy;
@@ -191,12 +197,38 @@ pub enum TxKind {
     Autocommit,
 }
 
+/// What a transaction of recorded verifications may write, so that a
+/// backend can lock that and no more. The closure run in such a transaction
+/// must keep to it: it looks keys up only by these hashes and writes only
+/// their counters, rollups, request rows and `last_used_at`, the plan-wide
+/// counter when `plan_wide`, and audit events.
+#[derive(Debug, Clone, Copy)]
+pub struct Verifying<'a> {
+    /// The hashes of the presented secrets, in any order, repeats allowed.
+    pub keys: &'a [SecretHash],
+    /// Whether a limit counted over all keys together (the plan's monthly
+    /// calls) may be read and advanced.
+    pub plan_wide: bool,
+}
+
 /// A storage engine. `Send`, so that a [`Store`] can move to another thread
 /// (a service that opens it at start and hands it to a worker); both
 /// backends own their connection outright, so nothing is shared.
 pub trait Backend: Send {
     /// Begins a transaction. A write transaction holds the write lock from here.
     fn begin(&mut self, kind: TxKind) -> Result<Box<dyn Transaction + '_>>;
+
+    /// Begins a write transaction of recorded verifications (see
+    /// [`Verifying`]). A backend that locks no finer than the whole store
+    /// takes its write lock, as [`Backend::begin`] with [`TxKind::Write`].
+    fn begin_verifications(
+        &mut self,
+        durability: Durability,
+        scope: Verifying<'_>,
+    ) -> Result<Box<dyn Transaction + '_>> {
+        let _ = scope;
+        self.begin(TxKind::Write(durability))
+    }
 
     /// Ends the backend in a process that is about to exit, leaving to the
     /// operating system what it cleans up anyway. The default closes, as a
@@ -343,6 +375,23 @@ impl Store {
         f: impl FnOnce(&mut dyn Queries) -> Result<T>,
     ) -> Result<T> {
         let mut tx = self.backend.begin(TxKind::Write(durability))?;
+        let value = f(&mut *tx)?;
+        tx.commit()?;
+        Ok(value)
+    }
+
+    /// Runs `f`, recorded verifications of the keys `scope` names, in a
+    /// write transaction that excludes every other write touching those keys
+    /// (and the plan-wide counter, when `scope.plan_wide`) from its start,
+    /// but not necessarily verifications of other keys; commits only if `f`
+    /// succeeds. `f` must keep to what `scope` names (see [`Verifying`]).
+    pub fn write_verifications<T>(
+        &mut self,
+        durability: Durability,
+        scope: Verifying<'_>,
+        f: impl FnOnce(&mut dyn Queries) -> Result<T>,
+    ) -> Result<T> {
+        let mut tx = self.backend.begin_verifications(durability, scope)?;
         let value = f(&mut *tx)?;
         tx.commit()?;
         Ok(value)

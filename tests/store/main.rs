@@ -20,3 +20,4 @@ mod open;
 mod outbox;
 mod roles;
 mod usage;
+mod verifying;

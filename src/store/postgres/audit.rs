@@ -3,10 +3,13 @@
 //! `keyctl.requests`.
 //!
 //! A filter is fixed SQL text with every value a bound parameter, and each
-//! filter's index ends in `(ts, seq)` so rows come out in time order.
+//! filter's index ends in `(ts, seq)` so rows come out in time order. A
+//! transaction that shares the write lock (recorded verifications) reads the
+//! chain's tail only under `AUDIT_LOCK`, so two of them never extend the same
+//! tail.
 
-use super::PgTx;
 use super::rows::{Sql, audit_from_row, count, get, request_at};
+use super::{AUDIT_LOCK, PgTx, TailLock};
 use crate::error::Result;
 use crate::store::audit::AUDIT_COLUMNS;
 use crate::store::usage::REQUEST_COLUMNS;
@@ -14,6 +17,13 @@ use crate::store::{AuditQueries, AuditQuery, AuditRow, RequestRecord, newest_fir
 
 impl AuditQueries for PgTx<'_> {
     fn audit_tail(&mut self) -> Result<Option<(i64, String)>> {
+        if self.tail == TailLock::Needed {
+            // A statement of its own: at READ COMMITTED the next statement's
+            // snapshot is taken after the lock, so it sees the tail the last
+            // holder committed.
+            self.execute("SELECT pg_advisory_xact_lock($1)", &[&AUDIT_LOCK])?;
+            self.tail = TailLock::Held;
+        }
         self.query_opt(
             "SELECT seq, hash FROM keyctl.audit_events ORDER BY seq DESC LIMIT 1",
             &[],
