@@ -6,8 +6,9 @@
 # Each round runs, one after the other: the floor (nginx answering `return 204`
 # with 2 workers), /auth without recording, /auth recording every request,
 # wrk -> nginx auth_request -> keyctl serve -> upstream (the recipe of
-# docs/serve.md), and the same recipe with a static `return 204` auth location;
-# all at 64 connections. Rounds alternate the runs so that drift on a shared
+# docs/serve.md), the same recipe with a static `return 204` auth location, and
+# the same recipe with nginx itself as the auth service (the ceiling of any
+# auth service over HTTP); all at 64 connections. Rounds alternate the runs so that drift on a shared
 # machine hits them alike; the table gives medians. Then the p99 latency at about
 # half of the recording server's median peak (wrk's per-connection delay sets the
 # rate), the peak resident memory of the recording server, and the counts: what
@@ -38,6 +39,7 @@ export KEYCTL_DB="$dir/keys.db" KEYCTL_ACTOR=bench
 KEY="$("$KEYCTL" create --name bench --scope invoices:read -q)"
 
 P_RECORD=7471 P_READ=7472 P_FLOOR=7473 P_GATEWAY=7474 P_STATIC=7475 P_UPSTREAM=7476
+P_AUTHNGINX=7477 P_CEILING=7478
 
 "$KEYCTL" serve --listen "127.0.0.1:$P_RECORD" 2>"$dir/record.log" &
 SERVE_RECORD=$!; pids+=("$SERVE_RECORD")
@@ -53,6 +55,13 @@ recipe="${recipe//127.0.0.1:8080/127.0.0.1:$P_UPSTREAM}"
 static="$(awk '/^upstream keyctl/{skip=1} !skip{print} skip && /^}/{skip=0}' <<<"$recipe")"
 static="${static//127.0.0.1:8000/127.0.0.1:$P_STATIC}"
 static="${static//proxy_pass http:\/\/keyctl\/auth;/return 204;}"
+# The same recipe again, with nginx itself as the auth service (a location
+# answering 200 with keyctl's headers): the most any auth service reached
+# over HTTP could give through this gateway on this machine.
+ceiling="${recipe//upstream keyctl /upstream auth_ceiling }"
+ceiling="${ceiling//http:\/\/keyctl\/auth;/http:\/\/auth_ceiling\/auth;}"
+ceiling="${ceiling//127.0.0.1:$P_RECORD/127.0.0.1:$P_AUTHNGINX}"
+ceiling="${ceiling//127.0.0.1:8000/127.0.0.1:$P_CEILING}"
 recipe="${recipe//127.0.0.1:8000/127.0.0.1:$P_GATEWAY}"
 user=""; [ "$(id -u)" = 0 ] && user="user root;"
 cat >"$dir/nginx.conf" <<EOF
@@ -68,14 +77,25 @@ http {
     fastcgi_temp_path $dir/fastcgi; uwsgi_temp_path $dir/uwsgi; scgi_temp_path $dir/scgi;
     server { listen 127.0.0.1:$P_FLOOR; location / { return 204; } }
     server { listen 127.0.0.1:$P_UPSTREAM; location / { return 200 "ok"; } }
+    server {
+        listen 127.0.0.1:$P_AUTHNGINX;
+        location / {
+            add_header X-Keyctl-Outcome VALID;
+            add_header X-Keyctl-Key-Id key_static;
+            add_header X-Keyctl-Environment live;
+            add_header X-Keyctl-Scopes invoices:read;
+            return 200;
+        }
+    }
 $static
+$ceiling
 $recipe
 }
 EOF
 "$NGINX" -p "$dir" -c "$dir/nginx.conf" -e "$dir/error.log" &
 pids+=("$!")
 
-for port in $P_RECORD $P_READ $P_FLOOR $P_GATEWAY $P_STATIC; do
+for port in $P_RECORD $P_READ $P_FLOOR $P_GATEWAY $P_STATIC $P_CEILING; do
     for _ in $(seq 100); do
         (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
         sleep 0.1
@@ -91,13 +111,14 @@ run() {
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
 declare -A results
-names=(floor noRecord record e2eKeyctl e2eStatic)
+names=(floor noRecord record e2eKeyctl e2eStatic e2eCeiling)
 for r in $(seq "$ROUNDS"); do
     results[floor]+="$(run "http://127.0.0.1:$P_FLOOR/") "
     results[noRecord]+="$(run "${H[@]}" "http://127.0.0.1:$P_READ/auth") "
     results[record]+="$(run "${H[@]}" "http://127.0.0.1:$P_RECORD/auth") "
     results[e2eKeyctl]+="$(run -H "Authorization: Bearer $KEY" "http://127.0.0.1:$P_GATEWAY/v1/invoices/42") "
     results[e2eStatic]+="$(run -H "Authorization: Bearer $KEY" "http://127.0.0.1:$P_STATIC/v1/invoices/42") "
+    results[e2eCeiling]+="$(run -H "Authorization: Bearer $KEY" "http://127.0.0.1:$P_CEILING/v1/invoices/42") "
     echo "round $r: floor ${results[floor]##* } ..." >&2
     for n in "${names[@]}"; do echo "  $n: ${results[$n]}" >&2; done
 done
@@ -132,7 +153,8 @@ cat <<EOF
 | \`/auth\`, \`--no-record\` | ${med[noRecord]} | $(ratio "${med[noRecord]}" "${med[floor]}") × floor |
 | \`/auth\`, recorded | ${med[record]} | $(ratio "${med[record]}" "${med[floor]}") × floor |
 | nginx \`auth_request\` → static \`return 204\` → upstream | ${med[e2eStatic]} | 1.00 |
-| nginx \`auth_request\` → keyctl serve (recorded) → upstream | ${med[e2eKeyctl]} | $(ratio "${med[e2eKeyctl]}" "${med[e2eStatic]}") × static |
+| nginx \`auth_request\` → nginx as the auth service → upstream (ceiling) | ${med[e2eCeiling]} | $(ratio "${med[e2eCeiling]}" "${med[e2eStatic]}") × static |
+| nginx \`auth_request\` → keyctl serve (recorded) → upstream | ${med[e2eKeyctl]} | $(ratio "${med[e2eKeyctl]}" "${med[e2eStatic]}") × static, $(ratio "${med[e2eKeyctl]}" "${med[e2eCeiling]}") × ceiling |
 
 - recorded \`/auth\` at about half its peak (target $half/s, wrk delay $delay ms): $half_rate requests/s, p50 $p50, p99 $p99
 - peak resident memory of the recording server: $((peak_rss_kib / 1024)) MiB ($peak_rss_kib KiB)

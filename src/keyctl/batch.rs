@@ -114,6 +114,15 @@ impl Keyctl {
             })
     }
 
+    /// Moves the store's checkpoints off this `Keyctl`'s commits, to the
+    /// returned checkpointer (see [`crate::store::Store::checkpoint_apart`]),
+    /// for a writer that records verifications for a long time.
+    pub(crate) fn checkpoint_apart(
+        &mut self,
+    ) -> Result<Option<Box<dyn crate::store::Checkpointer>>> {
+        self.store.checkpoint_apart()
+    }
+
     /// Whether the store answers: one indexed lookup, outside any
     /// transaction, for a readiness probe.
     pub fn ping(&mut self) -> Result<()> {

@@ -211,6 +211,20 @@ pub struct Verifying<'a> {
     pub plan_wide: bool,
 }
 
+/// Copies a write-ahead log into its database on behalf of a writer (see
+/// [`Backend::checkpoint_apart`]); called every so often from a thread of
+/// its own.
+pub trait Checkpointer: Send {
+    /// Copies what can be copied without waiting long for anyone.
+    fn checkpoint(&mut self) -> Result<()>;
+
+    /// The last call, once the writer has ended: leaves no more log behind
+    /// than a process that exits would.
+    fn finish(&mut self) -> Result<()> {
+        self.checkpoint()
+    }
+}
+
 /// A storage engine. `Send`, so that a [`Store`] can move to another thread
 /// (a service that opens it at start and hands it to a worker); both
 /// backends own their connection outright, so nothing is shared.
@@ -234,6 +248,15 @@ pub trait Backend: Send {
     /// operating system what it cleans up anyway. The default closes, as a
     /// drop does.
     fn end_at_exit(self: Box<Self>) {}
+
+    /// For a long-lived writer whose commits must not wait on the copying of
+    /// a write-ahead log into the database (SQLite's checkpoints, with their
+    /// fsyncs): its commits stop doing it, and the returned [`Checkpointer`],
+    /// run from another thread, does it instead. `None` for a backend with
+    /// nothing of the kind, whose writes stay as they are.
+    fn checkpoint_apart(&mut self) -> Result<Option<Box<dyn Checkpointer>>> {
+        Ok(None)
+    }
 
     /// The user the database server authenticated this connection as, for a
     /// backend that has one (PostgreSQL's `session_user`); that user is the
@@ -341,6 +364,15 @@ impl Store {
     /// Dropping the store instead is always correct.
     pub fn end_at_exit(self) {
         self.backend.end_at_exit();
+    }
+
+    /// Moves this store's checkpoints to the returned [`Checkpointer`] (see
+    /// [`Backend::checkpoint_apart`]).
+    ///
+    /// # Errors
+    /// When the second connection cannot be opened or set up.
+    pub fn checkpoint_apart(&mut self) -> Result<Option<Box<dyn Checkpointer>>> {
+        self.backend.checkpoint_apart()
     }
 
     /// The database user of the connection, when the backend authenticates

@@ -14,6 +14,12 @@
 //! [`Answer::Unavailable`] and nothing of it was written. The thread ends
 //! when every sender is gone, after answering what was queued.
 //!
+//! On SQLite the writer's commits do not checkpoint: a checkpoint copies the
+//! -wal into the database and syncs both, a few milliseconds in which every
+//! request of the group behind it would wait. A second thread does it
+//! instead, every [`CHECKPOINT_EVERY`], on a connection of its own, while
+//! the writer goes on appending; it stops after the writer, with a last one.
+//!
 //! A store that stays locked must not hold a client until the store's own
 //! lock timeout: a caller waits at most its deadline, then answers `503`. So
 //! that such a request is never recorded after all, each job has a claim
@@ -36,6 +42,9 @@ use crate::verify::Verification;
 
 /// The most verifications one transaction records.
 pub const MAX_BATCH: usize = 256;
+
+/// How often the checkpoint thread copies the -wal into the database.
+pub const CHECKPOINT_EVERY: Duration = Duration::from_millis(100);
 
 /// What the writer answers one verification.
 #[derive(Debug)]
@@ -69,12 +78,52 @@ impl Writer {
     pub fn start(
         kc: Keyctl,
         on_batch: impl Fn(usize) + Send + 'static,
-        on_error: impl Fn(&str) + Send + 'static,
+        on_error: impl Fn(&str) + Send + Sync + 'static,
     ) -> std::io::Result<(Writer, JoinHandle<Keyctl>)> {
+        let mut kc = kc;
+        let on_error = Arc::new(on_error);
+        // The writer holds `running` until it ends, which ends the
+        // checkpoint thread. A store that cannot check apart keeps
+        // checkpointing in its commits.
+        let (running, stopped) = mpsc::channel::<()>();
+        let mut checkpoints = None;
+        if let Ok(Some(mut checkpointer)) = kc.checkpoint_apart() {
+            let on_error = Arc::clone(&on_error);
+            let thread = std::thread::Builder::new()
+                .name("keyctl-checkpoint".to_owned())
+                .spawn(move || {
+                    loop {
+                        let last = matches!(
+                            stopped.recv_timeout(CHECKPOINT_EVERY),
+                            Err(mpsc::RecvTimeoutError::Disconnected)
+                        );
+                        let done = if last {
+                            checkpointer.finish()
+                        } else {
+                            checkpointer.checkpoint()
+                        };
+                        if let Err(e) = done {
+                            let message = format!("cannot checkpoint: {e}");
+                            on_error(&redact_secrets(&message));
+                        }
+                        if last {
+                            return;
+                        }
+                    }
+                })?;
+            checkpoints = Some(thread);
+        }
         let (queue, jobs) = mpsc::channel::<Job>();
         let handle = std::thread::Builder::new()
             .name("keyctl-writer".to_owned())
-            .spawn(move || run(kc, &jobs, &on_batch, &on_error))?;
+            .spawn(move || {
+                let kc = run(kc, &jobs, &on_batch, &*on_error);
+                drop(running);
+                if let Some(thread) = checkpoints {
+                    let _ = thread.join();
+                }
+                kc
+            })?;
         Ok((Writer { queue }, handle))
     }
 

@@ -21,7 +21,7 @@ use std::time::Duration;
 use rusqlite::config::DbConfig;
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 
-use super::{Access, Backend, Durability, Transaction, TxKind};
+use super::{Access, Backend, Checkpointer, Durability, Transaction, TxKind};
 use crate::error::{Error, Result};
 
 mod audit;
@@ -54,6 +54,10 @@ pub struct SqliteStore {
     conn: Connection,
     path: PathBuf,
     durability: Durability,
+    /// Checkpoints run on another connection ([`Backend::checkpoint_apart`]):
+    /// this one's commits do not trim the -wal, and checkpoint only past
+    /// [`WAL_APART_PAGES`].
+    wal_apart: bool,
 }
 
 impl SqliteStore {
@@ -92,6 +96,7 @@ impl SqliteStore {
             conn,
             path: path.to_path_buf(),
             durability: Durability::Normal,
+            wal_apart: false,
         };
         store.configure()?;
         let (state, length) = store.inspect()?;
@@ -118,6 +123,7 @@ impl SqliteStore {
             conn,
             path: path.to_path_buf(),
             durability: Durability::Normal,
+            wal_apart: false,
         };
         store.migrate()?;
         Ok(store)
@@ -323,8 +329,72 @@ impl Backend for SqliteStore {
             tx: &self.conn,
             path,
             done: false,
-            writes: begin == "BEGIN IMMEDIATE",
+            writes: begin == "BEGIN IMMEDIATE" && !self.wal_apart,
         }))
+    }
+
+    fn checkpoint_apart(&mut self) -> Result<Option<Box<dyn Checkpointer>>> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn =
+            Connection::open_with_flags(&self.path, flags).map_err(|e| db_error(&self.path, &e))?;
+        conn.execute_batch("PRAGMA synchronous = NORMAL")
+            .map_err(|e| db_error(&self.path, &e))?;
+        // Long enough for the writer's commit in progress, short enough that
+        // a store held by another process delays only the next attempt.
+        conn.busy_timeout(Duration::from_secs(1))
+            .map_err(|e| db_error(&self.path, &e))?;
+        conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)
+            .map_err(|e| db_error(&self.path, &e))?;
+        self.conn
+            .pragma_update(None, "wal_autocheckpoint", WAL_APART_PAGES)
+            .map_err(|e| db_error(&self.path, &e))?;
+        self.wal_apart = true;
+        Ok(Some(Box::new(SqliteCheckpointer {
+            conn,
+            path: self.path.clone(),
+        })))
+    }
+}
+
+/// Copies a database's -wal into the file from a connection of its own
+/// (see [`Backend::checkpoint_apart`]).
+struct SqliteCheckpointer {
+    conn: Connection,
+    path: PathBuf,
+}
+
+/// How long the -wal of a writer whose checkpoints run apart may grow, in
+/// pages, before that writer checkpoints in a commit of its own after all. A
+/// writer that never pauses never lets a passive checkpoint catch up with
+/// it, and SQLite starts a -wal over only once it has been copied whole, so
+/// the file would grow without end. The checkpointer has by then copied all
+/// but the last moment's pages, so that commit copies little (its cost is
+/// the two syncs). Waiting for the writer from the checkpointer's side
+/// instead (a truncating checkpoint) holds the writer back far longer: both
+/// sides back off in SQLite's busy handler.
+const WAL_APART_PAGES: i64 = 16_384;
+
+impl Checkpointer for SqliteCheckpointer {
+    /// A passive checkpoint: it copies what no reader still needs and waits
+    /// for no one, while the writer appends to the -wal.
+    fn checkpoint(&mut self) -> Result<()> {
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
+            .map_err(|e| db_error(&self.path, &e))
+    }
+
+    /// With the writer gone, the -wal is emptied if it is longer than a
+    /// process may leave behind (see [`EXIT_CHECKPOINT_BYTES`]).
+    fn finish(&mut self) -> Result<()> {
+        let mode = if wal_len(&self.path) > EXIT_CHECKPOINT_BYTES {
+            "TRUNCATE"
+        } else {
+            "PASSIVE"
+        };
+        self.conn
+            .query_row(&format!("PRAGMA wal_checkpoint({mode})"), [], |_| Ok(()))
+            .map(drop)
+            .map_err(|e| db_error(&self.path, &e))
     }
 }
 
@@ -409,6 +479,51 @@ mod tests {
     use super::*;
     use crate::store::Store;
     use crate::time::from_unix;
+
+    /// Writes about 6 MiB in 24 commits.
+    fn fill(store: &SqliteStore) {
+        store
+            .conn
+            .execute_batch("CREATE TABLE IF NOT EXISTS filler (b BLOB)")
+            .unwrap();
+        for _ in 0..24 {
+            store
+                .conn
+                .execute_batch(
+                    "BEGIN IMMEDIATE; \
+                     INSERT INTO filler VALUES (randomblob(65536)), (randomblob(65536)), \
+                        (randomblob(65536)), (randomblob(65536)); \
+                     COMMIT",
+                )
+                .unwrap();
+        }
+    }
+
+    fn db_len(path: &Path) -> u64 {
+        fs::metadata(path).unwrap().len()
+    }
+
+    #[test]
+    fn a_checkpointer_apart_takes_the_checkpoints_off_the_writers_commits() {
+        let dir = tempfile::tempdir().unwrap();
+        // On its own, a writer's commits copy the -wal into the file.
+        let alone = dir.path().join("alone.db");
+        let store = SqliteStore::open(&alone, Access::Write).unwrap();
+        fill(&store);
+        assert!(db_len(&alone) > 2 << 20, "{}", db_len(&alone));
+
+        let path = dir.path().join("apart.db");
+        let mut store = SqliteStore::open(&path, Access::Write).unwrap();
+        let mut checkpointer = store.checkpoint_apart().unwrap().unwrap();
+        let before = db_len(&path);
+        fill(&store);
+        assert_eq!(db_len(&path), before, "the commits copied nothing");
+        assert!(wal_len(&path) > 6 << 20, "{}", wal_len(&path));
+        checkpointer.checkpoint().unwrap();
+        assert!(db_len(&path) > 6 << 20, "the checkpointer copied it");
+        checkpointer.finish().unwrap();
+        assert_eq!(wal_len(&path), 0, "and leaves no -wal at the end");
+    }
 
     #[test]
     fn opening_creates_a_private_wal_database() {
