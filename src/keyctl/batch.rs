@@ -117,6 +117,7 @@ impl Keyctl {
     /// Moves the store's checkpoints off this `Keyctl`'s commits, to the
     /// returned checkpointer (see [`crate::store::Store::checkpoint_apart`]),
     /// for a writer that records verifications for a long time.
+    #[cfg(feature = "cli")]
     pub(crate) fn checkpoint_apart(
         &mut self,
     ) -> Result<Option<Box<dyn crate::store::Checkpointer>>> {
