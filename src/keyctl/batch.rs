@@ -114,9 +114,16 @@ impl Keyctl {
             })
     }
 
+    /// What the checkpointer of [`Keyctl::checkpoint_apart`] asks of the
+    /// writer: copies the rest of the log so the next write starts it over.
+    #[cfg(feature = "cli")]
+    pub(crate) fn catch_up(&mut self) -> Result<()> {
+        self.store.catch_up()
+    }
+
     /// Moves the store's checkpoints off this `Keyctl`'s commits, to the
-    /// returned checkpointer (see [`crate::store::Store::checkpoint_apart`]),
-    /// for a writer that records verifications for a long time.
+    /// returned checkpointer (see [`crate::store::Store::checkpoint_apart`]);
+    /// when it asks, [`Keyctl::catch_up`] between two batches.
     #[cfg(feature = "cli")]
     pub(crate) fn checkpoint_apart(
         &mut self,

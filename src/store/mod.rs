@@ -215,13 +215,15 @@ pub struct Verifying<'a> {
 /// [`Backend::checkpoint_apart`]); called every so often from a thread of
 /// its own.
 pub trait Checkpointer: Send {
-    /// Copies what can be copied without waiting long for anyone.
-    fn checkpoint(&mut self) -> Result<()>;
+    /// Copies what can be copied without waiting long for anyone. `true`
+    /// when the writer should now [`Store::catch_up`]: its log has grown
+    /// long, and only the writer can let it start over.
+    fn checkpoint(&mut self) -> Result<bool>;
 
     /// The last call, once the writer has ended: leaves no more log behind
     /// than a process that exits would.
     fn finish(&mut self) -> Result<()> {
-        self.checkpoint()
+        self.checkpoint().map(drop)
     }
 }
 
@@ -256,6 +258,13 @@ pub trait Backend: Send {
     /// nothing of the kind, whose writes stay as they are.
     fn checkpoint_apart(&mut self) -> Result<Option<Box<dyn Checkpointer>>> {
         Ok(None)
+    }
+
+    /// For a writer whose checkpoints run apart, when its [`Checkpointer`]
+    /// asks: copies, from this connection and between two transactions,
+    /// what is left of the log, so that the next write starts it over.
+    fn catch_up(&mut self) -> Result<()> {
+        Ok(())
     }
 
     /// The user the database server authenticated this connection as, for a
@@ -373,6 +382,15 @@ impl Store {
     /// When the second connection cannot be opened or set up.
     pub fn checkpoint_apart(&mut self) -> Result<Option<Box<dyn Checkpointer>>> {
         self.backend.checkpoint_apart()
+    }
+
+    /// What the [`Checkpointer`] of [`Store::checkpoint_apart`] asks of the
+    /// writer (see [`Backend::catch_up`]).
+    ///
+    /// # Errors
+    /// When the store cannot be written.
+    pub fn catch_up(&mut self) -> Result<()> {
+        self.backend.catch_up()
     }
 
     /// The database user of the connection, when the backend authenticates

@@ -19,6 +19,9 @@
 //! request of the group behind it would wait. A second thread does it
 //! instead, every [`CHECKPOINT_EVERY`], on a connection of its own, while
 //! the writer goes on appending; it stops after the writer, with a last one.
+//! Only the writer can let a long -wal start over, so when the checkpoint
+//! thread finds it long it asks, and the writer copies the little left
+//! before its next group.
 //!
 //! A store that stays locked must not hold a client until the store's own
 //! lock timeout: a caller waits at most its deadline, then answers `503`. So
@@ -29,7 +32,7 @@
 //! which no longer waits on anyone.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::sync::mpsc;
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -86,9 +89,11 @@ impl Writer {
         // checkpoint thread. A store that cannot check apart keeps
         // checkpointing in its commits.
         let (running, stopped) = mpsc::channel::<()>();
+        let catch_up = Arc::new(AtomicBool::new(false));
         let mut checkpoints = None;
         if let Ok(Some(mut checkpointer)) = kc.checkpoint_apart() {
             let on_error = Arc::clone(&on_error);
+            let catch_up = Arc::clone(&catch_up);
             let thread = std::thread::Builder::new()
                 .name("keyctl-checkpoint".to_owned())
                 .spawn(move || {
@@ -100,7 +105,11 @@ impl Writer {
                         let done = if last {
                             checkpointer.finish()
                         } else {
-                            checkpointer.checkpoint()
+                            checkpointer.checkpoint().map(|long| {
+                                if long {
+                                    catch_up.store(true, Ordering::Release);
+                                }
+                            })
                         };
                         if let Err(e) = done {
                             let message = format!("cannot checkpoint: {e}");
@@ -117,7 +126,7 @@ impl Writer {
         let handle = std::thread::Builder::new()
             .name("keyctl-writer".to_owned())
             .spawn(move || {
-                let kc = run(kc, &jobs, &on_batch, &*on_error);
+                let kc = run(kc, &jobs, &catch_up, &on_batch, &*on_error);
                 drop(running);
                 if let Some(thread) = checkpoints {
                     let _ = thread.join();
@@ -157,6 +166,7 @@ impl Writer {
 fn run(
     mut kc: Keyctl,
     jobs: &mpsc::Receiver<Job>,
+    catch_up: &AtomicBool,
     on_batch: &dyn Fn(usize),
     on_error: &dyn Fn(&str),
 ) -> Keyctl {
@@ -164,6 +174,12 @@ fn run(
     let mut replies = Vec::with_capacity(MAX_BATCH);
     let mut claims = Vec::with_capacity(MAX_BATCH);
     while let Ok(first) = jobs.recv() {
+        // Right after the checkpoint thread's pass, little is left to copy.
+        if catch_up.swap(false, Ordering::AcqRel)
+            && let Err(e) = kc.catch_up()
+        {
+            on_error(&redact_secrets(&format!("cannot checkpoint: {e}")));
+        }
         let mut next = Some(first);
         while let Some(job) = next.take() {
             // A caller that already gave up is not worth a place in the batch.

@@ -55,8 +55,8 @@ pub struct SqliteStore {
     path: PathBuf,
     durability: Durability,
     /// Checkpoints run on another connection ([`Backend::checkpoint_apart`]):
-    /// this one's commits do not trim the -wal, and checkpoint only past
-    /// [`WAL_APART_PAGES`].
+    /// this one's commits do not trim the -wal, and checkpoint only when
+    /// asked ([`Backend::catch_up`]) or far past [`WAL_APART_PAGES`].
     wal_apart: bool,
 }
 
@@ -333,6 +333,12 @@ impl Backend for SqliteStore {
         }))
     }
 
+    fn catch_up(&mut self) -> Result<()> {
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
+            .map_err(|e| db_error(&self.path, &e))
+    }
+
     fn checkpoint_apart(&mut self) -> Result<Option<Box<dyn Checkpointer>>> {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn =
@@ -345,8 +351,10 @@ impl Backend for SqliteStore {
             .map_err(|e| db_error(&self.path, &e))?;
         conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)
             .map_err(|e| db_error(&self.path, &e))?;
+        // Should the writer not be asked in time, its commits still
+        // checkpoint, at four times the length.
         self.conn
-            .pragma_update(None, "wal_autocheckpoint", WAL_APART_PAGES)
+            .pragma_update(None, "wal_autocheckpoint", 4 * WAL_APART_PAGES)
             .map_err(|e| db_error(&self.path, &e))?;
         self.wal_apart = true;
         Ok(Some(Box::new(SqliteCheckpointer {
@@ -364,23 +372,28 @@ struct SqliteCheckpointer {
 }
 
 /// How long the -wal of a writer whose checkpoints run apart may grow, in
-/// pages, before that writer checkpoints in a commit of its own after all. A
-/// writer that never pauses never lets a passive checkpoint catch up with
-/// it, and SQLite starts a -wal over only once it has been copied whole, so
-/// the file would grow without end. The checkpointer has by then copied all
-/// but the last moment's pages, so that commit copies little (its cost is
-/// the two syncs). Waiting for the writer from the checkpointer's side
-/// instead (a truncating checkpoint) holds the writer back far longer: both
-/// sides back off in SQLite's busy handler.
+/// pages, before the writer is asked to start it over. A writer that never
+/// pauses never lets a passive checkpoint catch up with it, and SQLite
+/// starts a -wal over only once it has been copied whole, so the file would
+/// grow without end. Past this length the checkpointer says so after a pass,
+/// and the writer copies the little that pass left from its own connection
+/// ([`Backend::catch_up`]) between two of its transactions; the sync that
+/// costs is short because the pass has just synced the rest. Waiting for
+/// the writer from the checkpointer's side instead (a truncating
+/// checkpoint) holds the writer back far longer: both sides back off in
+/// SQLite's busy handler.
 const WAL_APART_PAGES: i64 = 16_384;
 
 impl Checkpointer for SqliteCheckpointer {
     /// A passive checkpoint: it copies what no reader still needs and waits
-    /// for no one, while the writer appends to the -wal.
-    fn checkpoint(&mut self) -> Result<()> {
-        self.conn
-            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
-            .map_err(|e| db_error(&self.path, &e))
+    /// for no one, while the writer appends to the -wal. `true` when the
+    /// -wal holds more than [`WAL_APART_PAGES`] frames.
+    fn checkpoint(&mut self) -> Result<bool> {
+        let frames: i64 = self
+            .conn
+            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| r.get(1))
+            .map_err(|e| db_error(&self.path, &e))?;
+        Ok(frames > WAL_APART_PAGES)
     }
 
     /// With the writer gone, the -wal is emptied if it is longer than a
@@ -519,8 +532,28 @@ mod tests {
         fill(&store);
         assert_eq!(db_len(&path), before, "the commits copied nothing");
         assert!(wal_len(&path) > 6 << 20, "{}", wal_len(&path));
-        checkpointer.checkpoint().unwrap();
+        assert!(
+            !checkpointer.checkpoint().unwrap(),
+            "a short log needs no catching up"
+        );
         assert!(db_len(&path) > 6 << 20, "the checkpointer copied it");
+
+        // Frames written after a pass stay until the writer catches up;
+        // then its next write starts the -wal over.
+        let frames = |store: &SqliteStore| -> i64 {
+            store
+                .conn
+                .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| r.get(1))
+                .unwrap()
+        };
+        fill(&store);
+        store.catch_up().unwrap();
+        store
+            .conn
+            .execute_batch("INSERT INTO filler VALUES (x'00')")
+            .unwrap();
+        assert!(frames(&store) < 10, "started over: {}", frames(&store));
+
         checkpointer.finish().unwrap();
         assert_eq!(wal_len(&path), 0, "and leaves no -wal at the end");
     }
