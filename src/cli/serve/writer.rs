@@ -41,6 +41,7 @@ use tokio::sync::oneshot;
 
 use crate::keyctl::{Keyctl, Presented};
 use crate::secret::scan::redact_secrets;
+use crate::store::Checkpointer;
 use crate::verify::Verification;
 
 /// The most verifications one transaction records.
@@ -79,49 +80,25 @@ impl Writer {
     /// Starts the writer thread over `kc`. `on_batch` sees the size of every
     /// committed group and `on_error` every failed transaction's message.
     pub fn start(
-        kc: Keyctl,
+        mut kc: Keyctl,
         on_batch: impl Fn(usize) + Send + 'static,
         on_error: impl Fn(&str) + Send + Sync + 'static,
     ) -> std::io::Result<(Writer, JoinHandle<Keyctl>)> {
-        let mut kc = kc;
         let on_error = Arc::new(on_error);
         // The writer holds `running` until it ends, which ends the
-        // checkpoint thread. A store that cannot check apart keeps
+        // checkpoint thread. A store that cannot checkpoint apart keeps
         // checkpointing in its commits.
         let (running, stopped) = mpsc::channel::<()>();
         let catch_up = Arc::new(AtomicBool::new(false));
-        let mut checkpoints = None;
-        if let Ok(Some(mut checkpointer)) = kc.checkpoint_apart() {
-            let on_error = Arc::clone(&on_error);
-            let catch_up = Arc::clone(&catch_up);
-            let thread = std::thread::Builder::new()
-                .name("keyctl-checkpoint".to_owned())
-                .spawn(move || {
-                    loop {
-                        let last = matches!(
-                            stopped.recv_timeout(CHECKPOINT_EVERY),
-                            Err(mpsc::RecvTimeoutError::Disconnected)
-                        );
-                        let done = if last {
-                            checkpointer.finish()
-                        } else {
-                            checkpointer.checkpoint().map(|long| {
-                                if long {
-                                    catch_up.store(true, Ordering::Release);
-                                }
-                            })
-                        };
-                        if let Err(e) = done {
-                            let message = format!("cannot checkpoint: {e}");
-                            on_error(&redact_secrets(&message));
-                        }
-                        if last {
-                            return;
-                        }
-                    }
-                })?;
-            checkpoints = Some(thread);
-        }
+        let checkpoints = match kc.checkpoint_apart() {
+            Ok(Some(checkpointer)) => Some(spawn_checkpoints(
+                checkpointer,
+                stopped,
+                Arc::clone(&catch_up),
+                Arc::clone(&on_error),
+            )?),
+            Ok(None) | Err(_) => None,
+        };
         let (queue, jobs) = mpsc::channel::<Job>();
         let handle = std::thread::Builder::new()
             .name("keyctl-writer".to_owned())
@@ -161,6 +138,41 @@ impl Writer {
         }
         answer.await.unwrap_or(Answer::Unavailable)
     }
+}
+
+/// The checkpoint thread: a pass every [`CHECKPOINT_EVERY`], raising
+/// `catch_up` when the log has grown long, and a last pass once `stopped`
+/// closes (the writer has ended).
+fn spawn_checkpoints(
+    mut checkpointer: Box<dyn Checkpointer>,
+    stopped: mpsc::Receiver<()>,
+    catch_up: Arc<AtomicBool>,
+    on_error: Arc<impl Fn(&str) + Send + Sync + 'static>,
+) -> std::io::Result<JoinHandle<()>> {
+    std::thread::Builder::new()
+        .name("keyctl-checkpoint".to_owned())
+        .spawn(move || {
+            loop {
+                let last = matches!(
+                    stopped.recv_timeout(CHECKPOINT_EVERY),
+                    Err(mpsc::RecvTimeoutError::Disconnected)
+                );
+                let done = if last {
+                    checkpointer.finish()
+                } else {
+                    checkpointer
+                        .checkpoint()
+                        .map(|long| catch_up.fetch_or(long, Ordering::Release))
+                        .map(drop)
+                };
+                if let Err(e) = done {
+                    on_error(&redact_secrets(&format!("cannot checkpoint: {e}")));
+                }
+                if last {
+                    return;
+                }
+            }
+        })
 }
 
 fn run(
